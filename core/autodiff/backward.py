@@ -1,0 +1,149 @@
+"""The backward pass: an iterative walk over the graph in reverse topological order.
+
+``backward_steps`` is a generator that yields each node (a Tensor) right after it has sent
+its downstream gradients, so the app can step backward one node at a time;
+``run_backward`` drains it. No recursion: a chain of any length works.
+"""
+from collections import deque
+
+import numpy as np
+
+from .namespaces import numpy_ns, tensor_ns
+from .primitive import check_finite
+from .state import state
+from .tensor import Tensor
+
+
+def toposort(root, include_constants=False):
+    """Tensors reachable from ``root``, each after all of its inputs.
+
+    By default only tensors that require grad (the ones backward visits); with
+    ``include_constants`` also inputs such as the data batch.
+    """
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        if node._prim is not None and node._parents is None:
+            raise RuntimeError(
+                f"backward through a freed graph (node '{node.op}'): its saved values were released "
+                "by an earlier backward(). Call the first backward with retain_graph=True to "
+                "backpropagate through the same graph twice.")
+        for parent in node._parents or ():
+            if isinstance(parent, Tensor) and id(parent) not in seen and (
+                    include_constants or parent.requires_grad):
+                stack.append((parent, False))
+    return order
+
+
+def _seed(root, grad, create_graph):
+    if grad is None:
+        if root.size != 1:
+            raise RuntimeError(
+                f"backward() on a non-scalar Tensor of shape {root.shape} needs grad=, the upstream "
+                "gradient ∂L/∂out of the same shape (or reduce it first, e.g. out.sum().backward()).")
+        grad = np.ones_like(root.data)
+    else:
+        grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=root.dtype)
+        if grad.shape != root.shape:
+            raise ValueError(f"backward(): grad has shape {grad.shape} but the tensor has shape "
+                             f"{root.shape}; they must match.")
+    return Tensor(grad) if create_graph else grad
+
+
+def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, record=False,
+                   sink=None):
+    """Backpropagate from ``root``, yielding each node after it is processed.
+
+    With ``record``, every visited node keeps ``_upstream`` (∂L/∂node) and ``_downstream``
+    (the gradient it sent to each input) for inspection. A leaf's gradient goes to
+    ``sink(leaf, g)``; by default it accumulates into ``leaf.grad``.
+    """
+    if not root.requires_grad:
+        raise RuntimeError("backward(): this tensor does not require grad and has no graph; "
+                           "create the leaves with requires_grad=True.")
+    if retain_graph is None:
+        retain_graph = create_graph
+    ns = tensor_ns if create_graph else numpy_ns
+    grads = {id(root): _seed(root, grad, create_graph)}
+    order = toposort(root)
+    for node in reversed(order):
+        g = grads.pop(id(node), None)
+        if g is None:
+            continue
+        if record:
+            node._upstream = g
+        if node._prim is None:
+            if sink is None:
+                _accumulate_leaf(node, g, create_graph)
+            else:
+                sink(node, g)
+            yield node
+            continue
+        prim, parents = node._prim, node._parents
+        inputs = parents if create_graph else tuple(
+            p.data if isinstance(p, Tensor) else p for p in parents)
+        ans = node if create_graph else node.data
+        downstream = [None] * len(parents)
+        for i, parent in enumerate(parents):
+            if not (isinstance(parent, Tensor) and parent.requires_grad):
+                continue
+            d = prim.vjp_rule(i)(ns, g, ans, *inputs, saved=node._saved, **node._params)
+            if d.shape != parent.shape:
+                d = ns.sum_to(d, parent.shape)
+            if state.anomaly:
+                check_finite(d.data if create_graph else d, prim, "backward", node.name or prim.name)
+            downstream[i] = d
+            key = id(parent)
+            grads[key] = d if key not in grads else grads[key] + d
+        if record:
+            node._downstream = tuple(downstream)
+        if not retain_graph:
+            node._parents = node._saved = None
+        yield node
+
+
+def _accumulate_leaf(leaf, g, create_graph):
+    if create_graph:
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+    elif leaf.grad is None:
+        leaf.grad = np.array(g, dtype=leaf.data.dtype)  # own a writable copy
+    else:
+        grad = leaf.grad.data if isinstance(leaf.grad, Tensor) else leaf.grad
+        leaf.grad = grad + g
+
+
+def gradients(output, inputs, grad=None, *, create_graph=False, retain_graph=None):
+    """∂output/∂input · grad for each leaf in ``inputs``, leaving every ``.grad`` untouched.
+
+    Arrays, or Tensors carrying their own graph when ``create_graph``; zeros where no
+    gradient flows.
+    """
+    found = {}
+
+    def sink(leaf, g):
+        key = id(leaf)
+        found[key] = g if key not in found else found[key] + g
+
+    if output.requires_grad:
+        deque(backward_steps(output, grad, create_graph=create_graph, retain_graph=retain_graph,
+                             sink=sink), maxlen=0)
+    result = []
+    for x in inputs:
+        g = found.get(id(x))
+        if g is None:
+            g = np.zeros_like(x.data)
+            g = Tensor(g) if create_graph else g
+        result.append(g)
+    return tuple(result)
+
+
+def run_backward(root, grad=None, *, create_graph=False, retain_graph=None):
+    deque(backward_steps(root, grad, create_graph=create_graph, retain_graph=retain_graph),
+          maxlen=0)

@@ -1,0 +1,116 @@
+"""The two array namespaces VJP rules are written against.
+
+``numpy_ns`` computes gradients as plain arrays (the fast path of ``backward()``);
+``tensor_ns`` computes them with the engine's own primitives, so that with
+``create_graph=True`` the gradient is itself a differentiable graph.
+"""
+import numpy as np
+
+
+def keepdims_shape(shape, axis):
+    """``shape`` with the reduced ``axis`` (None, int or tuple) kept as size 1."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def has_array_index(index):
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(p, (list, np.ndarray)) for p in parts)
+
+
+def sum_to_array(x, shape):
+    """Sum ``x`` over the axes broadcasting added, so that it has ``shape``."""
+    if x.shape == shape:
+        return x
+    lead = x.ndim - len(shape)
+    if lead < 0:
+        return np.broadcast_to(x, shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
+    return x.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def unindex_array(g, shape, index):
+    """Scatter-add ``g`` into zeros of ``shape`` at ``index`` (the adjoint of ``x[index]``)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    if has_array_index(index):
+        np.add.at(out, index, g)
+    else:
+        out[index] = g
+    return out
+
+
+def softmax_array(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+class numpy_ns:
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    reshape = staticmethod(np.reshape)
+    transpose = staticmethod(np.transpose)
+    broadcast_to = staticmethod(np.broadcast_to)
+    sum_to = staticmethod(sum_to_array)
+    unindex = staticmethod(unindex_array)
+    softmax = staticmethod(softmax_array)
+    matmul = staticmethod(np.matmul)
+
+    @staticmethod
+    def sum(x, axis=None, keepdims=False):
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def swap_last(x):
+        return np.swapaxes(x, -1, -2)
+
+    @staticmethod
+    def getitem(x, index):
+        return x[index]
+
+
+class tensor_ns:
+    @staticmethod
+    def exp(x): return _ops.exp(x)
+
+    @staticmethod
+    def matmul(x, y): return _ops.matmul(x, y)
+
+    @staticmethod
+    def log(x): return _ops.log(x)
+
+    @staticmethod
+    def reshape(x, shape): return _ops.reshape(x, shape=tuple(shape))
+
+    @staticmethod
+    def transpose(x, axes=None): return _ops.transpose(x, axes=axes)
+
+    @staticmethod
+    def broadcast_to(x, shape): return _ops.broadcast_to(x, shape=tuple(shape))
+
+    @staticmethod
+    def sum_to(x, shape):
+        return x if x.shape == tuple(shape) else _ops.sum_to(x, shape=tuple(shape))
+
+    @staticmethod
+    def unindex(g, shape, index): return _ops.unindex(g, shape=tuple(shape), index=index)
+
+    @staticmethod
+    def sum(x, axis=None, keepdims=False): return _ops.sum_(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def swap_last(x):
+        axes = list(range(x.ndim))
+        axes[-1], axes[-2] = axes[-2], axes[-1]
+        return _ops.transpose(x, axes=tuple(axes))
+
+    @staticmethod
+    def getitem(x, index): return _ops.getitem(x, index=index)
+
+    @staticmethod
+    def softmax(x, axis=-1): return _ops.exp(_ops.log_softmax(x, axis=axis))
+
+
+from . import ops as _ops  # noqa: E402

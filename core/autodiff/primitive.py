@@ -1,0 +1,105 @@
+"""A primitive: forward function, a VJP and a JVP rule per input, and how to explain it.
+
+Rules follow HIPS autograd's naming: ``ans`` is the op's output, ``g`` the upstream
+gradient, ``t`` an input's tangent. A VJP rule is ``rule(ns, g, ans, *inputs, saved, **params)``
+and returns the downstream gradient for its input; ``ns`` is the array namespace
+(:mod:`numpy_ns` on the fast path, :mod:`tensor_ns` when ``create_graph=True``), so the same
+rule builds a differentiable graph when asked to. A JVP rule is
+``rule(t, ans, *inputs, saved, **params)`` on plain arrays.
+"""
+import numpy as np
+
+from .state import state
+
+
+class AnomalyError(FloatingPointError):
+    """A NaN or Inf appeared inside ``detect_anomaly()``."""
+
+
+def check_finite(value, prim, where, node_name):
+    if not np.all(np.isfinite(value)):
+        kind = "NaN" if np.isnan(value).any() else "Inf"
+        raise AnomalyError(
+            f"detect_anomaly: {kind} produced in the {where} pass by op '{prim.name}' "
+            f"at node '{node_name}' (shape {np.shape(value)})")
+
+
+class Primitive:
+    """One differentiable operation: a single node in the graph."""
+
+    def __init__(self, name, forward, *, formula, words, kind="elementwise", saves=False):
+        self.name = name
+        self.forward = forward
+        self.formula = formula  # local gradient, e.g. "∂relu/∂x = 1[x > 0]"
+        self.words = words      # what the node does, in a sentence
+        self.kind = kind        # "elementwise", "linear", "reduction", "shape", "fused"
+        self.saves = saves      # forward returns (value, saved) for the backward rule
+        self.vjps = ()
+        self.jvps = ()
+
+    def defvjp(self, *rules):
+        """One rule per input; a single callable ``rule(i, ns, g, ...)`` for variadic ops."""
+        self.vjps = rules if len(rules) != 1 or not getattr(rules[0], "variadic", False) else rules[0]
+        return self
+
+    def defjvp(self, *rules):
+        self.jvps = rules if len(rules) != 1 or not getattr(rules[0], "variadic", False) else rules[0]
+        return self
+
+    def vjp_rule(self, i):
+        rules = self.vjps
+        if type(rules) is tuple:
+            return rules[i]
+        return lambda *a, **k: rules(i, *a, **k)
+
+    def jvp_rule(self, i):
+        rules = self.jvps
+        if type(rules) is tuple:
+            return rules[i]
+        return lambda *a, **k: rules(i, *a, **k)
+
+    def __call__(self, *args, **params):
+        raw = tuple(a.data if isinstance(a, Tensor) else a for a in args)
+        try:
+            if self.saves:
+                value, saved = self.forward(*raw, **params)
+            else:
+                value, saved = self.forward(*raw, **params), None
+        except (ValueError, IndexError) as error:
+            shapes = " and ".join(str(np.shape(r)) for r in raw)
+            raise type(error)(f"{self.name}: cannot apply to shapes {shapes}: {error}") from None
+        if type(value) is not np.ndarray:
+            value = np.asarray(value)
+        out = Tensor.__new__(Tensor)
+        out.data = value
+        out.grad = None
+        out.name = None
+        out._tangent = None
+        out._upstream = out._downstream = None
+        if state.grad_enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            out.requires_grad = True
+            out._prim = self
+            out._parents = args
+            out._params = params
+            out._saved = saved
+        else:
+            out.requires_grad = False
+            out._prim = out._parents = out._params = out._saved = None
+        if state.anomaly:
+            check_finite(value, self, "forward", self.name)
+        if state.forward_mode:
+            out._tangent = self._push_tangents(args, raw, value, saved, params)
+        return out
+
+    def _push_tangents(self, args, raw, value, saved, params):
+        total = None
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor) and a._tangent is not None:
+                part = self.jvp_rule(i)(a._tangent, value, *raw, saved=saved, **params)
+                total = part if total is None else total + part
+        if total is None:
+            return None
+        return np.broadcast_to(total, value.shape).astype(value.dtype, copy=False)
+
+
+from .tensor import Tensor  # noqa: E402  (Tensor's operators call primitives)

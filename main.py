@@ -1,0 +1,12 @@
+"""Backprop Studio entry point: no argument launches the app; subcommands run headless."""
+import sys
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    from gui.app import run_app
+    return run_app(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
