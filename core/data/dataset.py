@@ -69,7 +69,8 @@ class Dataset:
                      doc="Number of validation samples (0 without a validation split).")
     n_features = property(lambda self: self.X_train.shape[1], doc="D, the columns of X.")
     n_classes = property(lambda self: len(self.class_names), doc="k; labels are 0..k-1.")
-    is_standardized = property(lambda self: self.mean is not None)
+    is_standardized = property(lambda self: self.mean is not None,
+                               doc="True on the copy returned by standardized().")
 
     def standardized(self):
         """A copy whose features have zero mean and unit variance on the training split.
@@ -79,10 +80,13 @@ class Dataset:
         """
         if self.is_standardized:
             return self
-        mean = self.X_train.mean(axis=0)
-        std = self.X_train.std(axis=0)
-        constant = self.X_train.max(axis=0) == self.X_train.min(axis=0)
-        std[constant] = 1.0
+        # NOTE: scaled by each column's largest magnitude so that tiny or huge values
+        # neither underflow nor overflow when squared.
+        scale = np.abs(self.X_train).max(axis=0)
+        scale[scale == 0] = 1.0
+        mean = (self.X_train / scale).mean(axis=0) * scale
+        std = (self.X_train / scale).std(axis=0) * scale
+        std[(self.X_train.max(axis=0) == self.X_train.min(axis=0)) | (std == 0)] = 1.0  # constant feature
         copy = Dataset(
             (self.X_train - mean) / std, self.y_train,
             None if self.X_val is None else (self.X_val - mean) / std, self.y_val,

@@ -1,0 +1,35 @@
+"""Per-iteration training records: plain lists, one per quantity."""
+import numpy as np
+
+BASE_KEYS = ("iteration", "train_loss", "data_loss", "reg_loss", "train_acc", "lr",
+             "val_iteration", "val_loss", "val_acc")
+
+
+def new_history(parameter_names):
+    history = {key: [] for key in BASE_KEYS}
+    for name in parameter_names:
+        history[grad_norm_key(name)] = []
+    return history
+
+
+def grad_norm_key(name):
+    return f"grad_norm/{name}"
+
+
+def grad_norms(named_parameters):
+    """Euclidean norm of each parameter's gradient (0 where there is none)."""
+    return {name: 0.0 if p.grad is None else float(np.sqrt(np.vdot(p.grad, p.grad)))
+            for name, p in named_parameters}
+
+
+def to_csv_rows(history):
+    """The history as a header and rows (validation columns blank where not evaluated)."""
+    names = [k for k in history if not k.startswith("val_")]
+    header = names + ["val_loss", "val_acc"]
+    val = dict(zip(history["val_iteration"], zip(history["val_loss"], history["val_acc"])))
+    rows = []
+    for i, iteration in enumerate(history["iteration"]):
+        row = [history[k][i] for k in names]
+        row += list(val.get(iteration, ("", "")))
+        rows.append(row)
+    return header, rows

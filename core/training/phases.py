@@ -1,0 +1,26 @@
+"""The four phases of one training iteration."""
+import enum
+
+
+class Phase(enum.Enum):
+    FORWARD = "forward"
+    LOSS = "loss"
+    BACKWARD = "backward"
+    UPDATE = "update"
+
+    @property
+    def next(self):
+        order = list(Phase)
+        return order[(order.index(self) + 1) % len(order)]
+
+    @property
+    def label(self):
+        return self.value.capitalize()
+
+
+class PhaseError(RuntimeError):
+    """A step was asked for that makes no sense in the current phase."""
+
+
+class DivergedError(RuntimeError):
+    """Training produced a NaN or Inf; reset or change the settings to continue."""
