@@ -1,0 +1,138 @@
+"""Models: a Sequential stack of layers, laid out exactly like ``torch.nn.Sequential``.
+
+``MLP(2, [16, 16], 3)`` is Sequential(Linear, ReLU, Linear, ReLU, Linear), so its state_dict
+keys are "0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias" with torch's shapes.
+``LinearSVM`` and ``SoftmaxClassifier`` are a single Linear ("0.weight", "0.bias"); they
+differ only in the loss the trainer pairs them with. Every parameter Tensor's ``.name`` is
+its state_dict key, and the output Tensor is named "scores".
+"""
+import numpy as np
+
+from .layers import Linear, make_activation
+from .module import Module, as_input
+
+
+class Sequential(Module):
+    """Layers applied in order; ``layers`` is the list an exporter walks."""
+
+    def __init__(self, *layers):
+        self.layers = list(layers)
+        for name, p in self.named_parameters():
+            p.name = name
+
+    def forward(self, x):
+        x = as_input(x)
+        for layer in self.layers:
+            x = layer(x)
+        if x.name is None:
+            x.name = "scores"
+        return x
+
+    def named_parameters(self):
+        return [(f"{i}.{name}", p) for i, layer in enumerate(self.layers)
+                for name, p in layer.named_parameters()]
+
+    def weights(self):
+        return [w for layer in self.layers for w in layer.weights()]
+
+    @property
+    def linears(self):
+        return [layer for layer in self.layers if isinstance(layer, Linear)]
+
+    @property
+    def in_features(self):
+        return self.linears[0].in_features
+
+    @property
+    def out_features(self):
+        return self.linears[-1].out_features
+
+    n_classes = out_features
+
+    def spec(self):
+        raise TypeError(f"{type(self).__name__} has no spec; only MLP, LinearSVM and "
+                        "SoftmaxClassifier can be rebuilt with build_model")
+
+    def __repr__(self):
+        lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
+        return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
+
+
+class MLP(Sequential):
+    """Linear → activation → … → Linear, one activation per hidden layer.
+
+    ``activation`` is one name for all hidden layers or a list with one name per hidden
+    layer ("relu", "tanh", "sigmoid", "leaky_relu" with ``leaky_slope``).
+    """
+
+    def __init__(self, in_features, hidden, out_features, activation="relu", init="he", seed=0,
+                 leaky_slope=0.01):
+        hidden = [int(h) for h in hidden]
+        names = [activation] * len(hidden) if isinstance(activation, str) else list(activation)
+        if len(names) != len(hidden):
+            raise ValueError(f"MLP: {len(names)} activations given for {len(hidden)} hidden layers "
+                             f"{hidden}; give one name or one per hidden layer")
+        rng = np.random.default_rng(seed)
+        sizes = [in_features] + hidden + [out_features]
+        layers = []
+        for k in range(len(sizes) - 1):
+            layers.append(Linear(sizes[k], sizes[k + 1], init=init, rng=rng))
+            if k < len(hidden):
+                layers.append(make_activation(names[k], leaky_slope))
+        self.hidden, self.activations, self.init = hidden, names, init
+        self.leaky_slope = float(leaky_slope)
+        super().__init__(*layers)
+
+    def spec(self):
+        spec = {"type": "mlp", "in_features": self.in_features, "hidden": list(self.hidden),
+                "out_features": self.out_features, "activations": list(self.activations),
+                "init": self.init}
+        if "leaky_relu" in self.activations:
+            spec["leaky_slope"] = self.leaky_slope
+        return spec
+
+
+class _LinearClassifier(Sequential):
+    kind = ""
+
+    def __init__(self, in_features, n_classes, seed=0, init="small"):
+        self.init = init
+        super().__init__(Linear(in_features, n_classes, init=init, seed=seed))
+
+    def spec(self):
+        return {"type": self.kind, "in_features": self.in_features,
+                "n_classes": self.out_features, "init": self.init}
+
+
+class LinearSVM(_LinearClassifier):
+    """A linear classifier s = Wx + b, trained with the multiclass hinge loss."""
+    kind = "svm"
+
+
+class SoftmaxClassifier(_LinearClassifier):
+    """A linear classifier s = Wx + b, trained with softmax cross-entropy."""
+    kind = "softmax"
+
+
+MODEL_TYPES = ("mlp", "svm", "softmax")
+
+
+def build_model(spec, seed=0):
+    """Rebuild the architecture a ``model.spec()`` describes (fresh weights from ``seed``)."""
+    kind = spec.get("type")
+    try:
+        if kind == "mlp":
+            return MLP(spec["in_features"], spec["hidden"], spec["out_features"],
+                       activation=list(spec.get("activations", ["relu"] * len(spec["hidden"]))),
+                       init=spec.get("init", "he"), seed=seed,
+                       leaky_slope=spec.get("leaky_slope", 0.01))
+        if kind in ("svm", "softmax"):
+            cls = LinearSVM if kind == "svm" else SoftmaxClassifier
+            return cls(spec["in_features"], spec["n_classes"], seed=seed,
+                       init=spec.get("init", "small"))
+    except KeyError as missing:
+        raise ValueError(f"build_model: a {kind!r} spec needs the key {missing}") from None
+    raise ValueError(f"build_model: unknown model type {kind!r}; choose one of {', '.join(MODEL_TYPES)}")
+
+
+__all__ = ["Sequential", "MLP", "LinearSVM", "SoftmaxClassifier", "build_model", "MODEL_TYPES"]

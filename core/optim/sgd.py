@@ -1,0 +1,43 @@
+"""Stochastic gradient descent with optional (Nesterov) momentum, as ``torch.optim.SGD``."""
+from .base import Optimizer, check_nonnegative, check_unit
+
+
+class SGD(Optimizer):
+    """p ← p − lr·d, where d is the gradient (+ weight_decay·p), or a momentum buffer of it.
+
+    Momentum is PyTorch's form: buf ← momentum·buf + (1 − dampening)·d (buf = d at first),
+    and Nesterov steps along d + momentum·buf.
+    """
+
+    name = "sgd"
+    HYPER = ("lr", "momentum", "dampening", "nesterov", "weight_decay")
+
+    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False, weight_decay=0.0,
+                 dampening=0.0, record_updates=False):
+        self.momentum, self.dampening = momentum, dampening
+        self.nesterov, self.weight_decay = bool(nesterov), weight_decay
+        super().__init__(params, lr, record_updates)
+        self._check()
+
+    def _check(self):
+        super()._check()
+        check_unit("momentum", self.momentum)
+        check_nonnegative("weight_decay", self.weight_decay)
+        check_nonnegative("dampening", self.dampening)
+        if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ValueError("nesterov needs momentum > 0 and dampening = 0, got "
+                             f"momentum={self.momentum}, dampening={self.dampening}")
+
+    def _update(self, param, grad, state):
+        d = grad
+        if self.weight_decay != 0:
+            d = d + self.weight_decay * param
+        if self.momentum != 0:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = d.copy()
+            else:
+                buf *= self.momentum
+                buf += (1 - self.dampening) * d
+            d = d + self.momentum * buf if self.nesterov else buf
+        param -= self.lr * d
