@@ -4,6 +4,9 @@ import sys
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    import cli  # Qt-free: the headless commands never import the GUI
+    if cli.wants_cli(argv):
+        return cli.run(argv)
     from gui.app import run_app
     return run_app(argv)
 

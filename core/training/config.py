@@ -18,7 +18,7 @@ class TrainerConfig:
     """Data, model, loss and optimizer settings; the app's default is a 3-arm spiral MLP."""
     dataset: str = "spiral"
     n_samples: int = 300
-    n_classes: int = 3
+    n_classes: object = None          # None: 3 for spiral and gaussian; circle, xor, moons have 2
     noise: float = 0.2
     data_seed: int = 0
     val_fraction: float = 0.2
@@ -34,6 +34,7 @@ class TrainerConfig:
     lr: float = 0.5
     batch_size: object = None         # None = full batch
     seed: int = 0
+    eval_interval: int = 10           # iterations between validation evaluations
 
     def to_dict(self):
         return asdict(self)
@@ -92,6 +93,6 @@ def build_trainer(config, dataset=None):
     optimizer = build_optimizer(config.optimizer, model.parameters(), lr=config.lr)
     trainer = Trainer(model, dataset, loss=config.loss, optimizer=optimizer, reg=config.reg,
                       batch_size=None if config.batch_size is None else int(config.batch_size),
-                      seed=config.seed, margin=config.margin)
+                      seed=config.seed, margin=config.margin, eval_interval=int(config.eval_interval))
     trainer.config = config
     return trainer

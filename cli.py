@@ -1,0 +1,312 @@
+"""Headless commands: ``python main.py train ...`` trains without a window and exports the weights.
+
+No Qt here. Exit codes: 0 done, 1 training diverged or an output could not be written,
+2 bad arguments or an unreadable input file, 130 interrupted (Ctrl-C).
+"""
+import argparse
+import sys
+import time
+from pathlib import Path
+
+COMMANDS = ("train",)
+TWO_CLASS_DATASETS = ("circle", "xor", "moons")
+DEFAULT_LR = {"sgd": 0.5, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.01, "adam": 0.01}
+
+
+class UsageError(Exception):
+    """A bad command line: reported as one line, exit code 2."""
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows "(default: x)" where there is a plain default; None and flags explain themselves."""
+
+    def _get_help_string(self, action):
+        if action.default is None or isinstance(action.default, bool):
+            return action.help
+        return super()._get_help_string(action)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def wants_cli(argv):
+    """True when the arguments name a command (or ask for help) rather than starting the app.
+
+    Anything that is not an option (Qt's own options start with "-") is taken as a command,
+    so a mistyped one gets an error instead of silently opening the window.
+    """
+    return bool(argv) and (not argv[0].startswith("-") or argv[0] in ("-h", "--help"))
+
+
+def run(argv, stdout=None, stderr=None):
+    """Run a command line such as ["train", "--dataset", "moons"]; returns the exit code."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as error:
+        print(f"error: {error}", file=stderr)
+        return 2
+    except SystemExit as done:  # --help
+        return done.code if isinstance(done.code, int) else 0
+    return args.run(args, stdout, stderr)
+
+
+def build_parser():
+    from core.data import DATASET_NAMES
+    from core.io import WEIGHT_FORMATS
+    from core.nn import ACTIVATIONS
+    from core.optim import OPTIMIZER_NAMES
+    from core.training import LOSSES, MODELS
+
+    parser = _Parser(prog="main.py", description="Backprop Studio. Without a command the app opens; "
+                     "with one it runs headless.")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    train = commands.add_parser(
+        "train", help="train a model without the app and export its weights",
+        description="Train a model on a toy, bundled or CSV data set, print the final accuracy "
+        "and optionally export the weights.",
+        formatter_class=_HelpFormatter)
+    train.set_defaults(run=train_command)
+
+    data = train.add_argument_group("data")
+    source = data.add_mutually_exclusive_group()
+    source.add_argument("--dataset", choices=DATASET_NAMES + ("digits", "iris"), default="spiral",
+                        help="generated 2-D set, or a bundled real one")
+    source.add_argument("--csv", metavar="PATH", type=Path,
+                        help="CSV file: numeric feature columns, the class label in the last column "
+                        "(an optional header row is detected)")
+    data.add_argument("--samples", type=_positive_int, default=300, metavar="N",
+                      help="points to generate for a toy set")
+    data.add_argument("--classes", type=_positive_int, default=None, metavar="K",
+                      help="classes to generate (spiral and gaussian; default 3, and circle, xor "
+                      "and moons always have 2)")
+    data.add_argument("--noise", type=_non_negative_float, default=0.2, metavar="SD",
+                      help="noise of a toy set (standard deviation)")
+    data.add_argument("--val-fraction", type=_fraction, default=0.2, metavar="F",
+                      help="share of the samples held out for validation, in [0, 1)")
+    data.add_argument("--data-seed", type=int, default=0, metavar="N",
+                      help="seed of data generation and split")
+    data.add_argument("--no-standardize", dest="standardize", action="store_false",
+                      help="keep digits, iris and CSV features unscaled (default: zero mean, unit "
+                      "variance from the training split)")
+
+    model = train.add_argument_group("model and loss")
+    model.add_argument("--model", choices=MODELS, default="mlp",
+                       help="linear SVM, linear softmax classifier, or multi-layer perceptron")
+    model.add_argument("--hidden", type=_sizes, default="16,16", metavar="SIZES",
+                       help="MLP hidden layer sizes, comma-separated, e.g. 64,64")
+    model.add_argument("--activation", choices=tuple(ACTIVATIONS), default="relu",
+                       help="MLP hidden activation")
+    model.add_argument("--loss", choices=tuple(LOSSES), default=None,
+                       help="default: hinge for --model svm, softmax otherwise")
+    model.add_argument("--margin", type=_non_negative_float, default=1.0, metavar="M",
+                       help="hinge loss margin")
+    model.add_argument("--reg", type=_non_negative_float, default=1e-3, metavar="λ",
+                       help="L2 strength λ: the loss adds λ·ΣW² over weight matrices")
+
+    optim = train.add_argument_group("optimisation")
+    optim.add_argument("--optimizer", choices=OPTIMIZER_NAMES, default="sgd",
+                       help="momentum and nesterov use momentum 0.9")
+    optim.add_argument("--lr", type=_positive_float, default=None,
+                       help="learning rate; default "
+                       + ", ".join(f"{name} {lr:g}" for name, lr in DEFAULT_LR.items()))
+    optim.add_argument("--batch-size", type=_batch_size, default=None, metavar="N",
+                       help="samples per iteration, or 'full' (default: full batch)")
+    optim.add_argument("--iterations", type=_non_negative_int, default=2000, metavar="N",
+                       help="training iterations")
+    optim.add_argument("--seed", type=int, default=0, metavar="N",
+                       help="seed of weight init and batch order")
+    optim.add_argument("--eval-interval", type=_positive_int, default=10, metavar="N",
+                       help="evaluate on the validation split every this many iterations")
+
+    out = train.add_argument_group("output")
+    out.add_argument("--export", metavar="PATH", type=Path,
+                     help="write the trained weights; the suffix picks the format: "
+                     + ", ".join(WEIGHT_FORMATS))
+    out.add_argument("--onnx-dtype", choices=("float32", "float64"), default="float32",
+                     help="number type of an exported ONNX graph (float64 matches the scores "
+                     "to rounding; float32 runs everywhere)")
+    out.add_argument("--save-session", metavar="PATH", type=Path,
+                     help="also save the whole run (data, model, optimizer, history) to open in "
+                     "the app, e.g. run.bpsession")
+    out.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+# ----- train ---------------------------------------------------------------------------------------
+def train_command(args, stdout, stderr):
+    """Build the trainer the flags describe, train, print the accuracies, write the outputs."""
+    from core.io import describe_spec, save_session, save_weights
+    from core.training import build_trainer
+
+    def fail(message, code=2):
+        print(f"error: {message}", file=stderr)
+        return code
+
+    problem = _output_problem(args)
+    if problem:
+        return fail(problem)
+    config = config_from_args(args)
+    try:
+        trainer = build_trainer(config)
+    except (ValueError, OSError) as error:  # DataError and every bad setting are ValueErrors
+        return fail(_one_line(error))
+    ds = trainer.dataset
+
+    if not args.quiet:
+        batch = "full batch" if config.batch_size is None else f"batches of {config.batch_size}"
+        print(f"training {describe_spec(trainer.model.spec())} on {ds.name} ({ds.n_train} train, "
+              f"{ds.n_val} validation samples), {config.loss} loss, {config.optimizer} "
+              f"lr {config.lr:g}, {batch}, {args.iterations} iterations", file=stderr)
+    bar = None if args.quiet else ProgressBar(args.iterations, stderr)
+    interrupted = False
+    try:
+        trainer.run(args.iterations, callback=bar.update if bar else None)
+    except KeyboardInterrupt:
+        interrupted = True
+    if bar:
+        bar.close(trainer)
+    if interrupted:
+        return fail(f"interrupted at iteration {trainer.iteration}; nothing was written", 130)
+    if trainer.diverged is not None:
+        return fail(f"training diverged, nothing was written: {trainer.diverged['message']}", 1)
+
+    for split, X, y in (("train", ds.X_train, ds.y_train), ("val", ds.X_val, ds.y_val)):
+        if X is not None:
+            result = trainer.evaluate(X, y)
+            print(f"{split} accuracy {result['accuracy']:.2%}  loss {result['loss']:.4f}  "
+                  f"({len(X)} samples)", file=stdout)
+    try:
+        if args.export is not None:
+            save_weights(trainer.model, args.export, onnx_dtype=args.onnx_dtype)
+            print(f"weights written to {args.export}", file=stdout)
+        if args.save_session is not None:
+            save_session(args.save_session, trainer)
+            print(f"session written to {args.save_session}", file=stdout)
+    except ValueError as error:  # WeightsError, SessionError
+        return fail(_one_line(error), 1)
+    return 0
+
+
+def config_from_args(args):
+    """The TrainerConfig of a parsed ``train`` command line."""
+    from core.training import TrainerConfig
+    return TrainerConfig(
+        dataset="csv" if args.csv else args.dataset, csv_path=str(args.csv or ""),
+        n_samples=args.samples,
+        n_classes=args.classes or (2 if args.dataset in TWO_CLASS_DATASETS else 3),
+        noise=args.noise, data_seed=args.data_seed, val_fraction=args.val_fraction,
+        standardize=args.standardize, model=args.model, hidden=args.hidden,
+        activation=args.activation, loss=args.loss or ("hinge" if args.model == "svm" else "softmax"),
+        margin=args.margin, reg=args.reg, optimizer=args.optimizer,
+        lr=args.lr or DEFAULT_LR[args.optimizer], batch_size=args.batch_size, seed=args.seed,
+        eval_interval=args.eval_interval)
+
+
+def _output_problem(args):
+    """Why an output could not be written, found before training rather than after."""
+    from core.io import WEIGHT_FORMATS
+    if args.export is not None and args.export.suffix.lower() not in WEIGHT_FORMATS:
+        return (f"--export {args.export}: unknown weights format; use a name ending in "
+                f"{', '.join(WEIGHT_FORMATS)}")
+    for flag, path in (("--export", args.export), ("--save-session", args.save_session)):
+        if path is not None and not path.parent.is_dir():
+            return f"{flag} {path}: the directory {path.parent} does not exist"
+    return ""
+
+
+class ProgressBar:
+    """One line on a text stream, redrawn with a carriage return at most every ``interval`` seconds."""
+
+    def __init__(self, total, stream, width=24, interval=0.1):
+        self.total, self.stream, self.width, self.interval = total, stream, width, interval
+        self.start = self.last = time.perf_counter()
+        self.done = 0
+        self._drawn = None    # the count last drawn
+        self._length = 0      # of the last line, to blank out what a shorter one leaves behind
+
+    def update(self, trainer):
+        """One more iteration done: the trainer.run callback."""
+        self.done += 1
+        if self.done == self.total or time.perf_counter() - self.last >= self.interval:
+            self.draw(trainer)
+
+    def close(self, trainer):
+        """Draw the final state and end the line."""
+        if self._drawn != self.done:
+            self.draw(trainer)
+        self.stream.write("\n")
+        self.stream.flush()
+
+    def draw(self, trainer):
+        self.last = now = time.perf_counter()
+        self._drawn = self.done
+        rate = self.done / max(now - self.start, 1e-9)
+        filled = self.width * self.done // self.total if self.total else self.width
+        bar = "#" * filled + "." * (self.width - filled)
+        line = f"\r[{bar}] {self.done}/{self.total}  {rate:,.0f} it/s"
+        history = trainer.history
+        if history["train_loss"]:
+            line += f"  loss {history['train_loss'][-1]:.4f}  acc {history['train_acc'][-1]:.1%}"
+        if history["val_acc"]:
+            line += f"  val acc {history['val_acc'][-1]:.1%}"
+        if 0 < self.done < self.total:
+            line += f"  eta {(self.total - self.done) / rate:.0f}s"
+        self.stream.write(line.ljust(self._length))
+        self._length = len(line)
+        self.stream.flush()
+
+
+# ----- argument types --------------------------------------------------------------------------------
+def _number(text, convert, what, test):
+    try:
+        value = convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+    if not test(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+    return value
+
+
+def _positive_int(text):
+    return _number(text, int, "a positive integer", lambda v: v >= 1)
+
+
+def _non_negative_int(text):
+    return _number(text, int, "an integer ≥ 0", lambda v: v >= 0)
+
+
+def _positive_float(text):
+    return _number(text, float, "a finite number > 0", lambda v: 0 < v < float("inf"))
+
+
+def _non_negative_float(text):
+    return _number(text, float, "a finite number ≥ 0", lambda v: 0 <= v < float("inf"))
+
+
+def _fraction(text):
+    return _number(text, float, "a number in [0, 1)", lambda v: 0 <= v < 1)
+
+
+def _batch_size(text):
+    if text.strip().lower() == "full":
+        return None
+    return _number(text, int, "a positive integer or 'full'", lambda v: v >= 1)
+
+
+def _sizes(text):
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of positive "
+                                         "integers such as 64,64")
+    return sizes
+
+
+def _one_line(error):
+    return " ".join(str(error).split())
