@@ -9,7 +9,7 @@ from collections import deque
 import numpy as np
 
 from .namespaces import numpy_ns, tensor_ns
-from .primitive import check_finite
+from .primitive import AnomalyError, check_finite
 from .state import state
 from .tensor import Tensor
 
@@ -71,37 +71,49 @@ def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, re
     if retain_graph is None:
         retain_graph = create_graph
     ns = tensor_ns if create_graph else numpy_ns
-    grads = {id(root): _seed(root, grad, create_graph)}
-    order = toposort(root)
-    for node in reversed(order):
+    seed = _seed(root, grad, create_graph)
+    grads = {id(root): seed}
+    # Memory owners of the arrays handed to a leaf as its .grad without a copy (the seed may be
+    # the caller's array). None: always copy (create_graph, or record keeps gradients on display).
+    taken = None if create_graph or record else {id(_owner(seed))}
+    for node in reversed(toposort(root)):
         g = grads.pop(id(node), None)
         if g is None:
             continue
         if record:
             node._upstream = g
-        if node._prim is None:
+        prim = node._prim
+        if prim is None:
             if sink is None:
-                _accumulate_leaf(node, g, create_graph)
+                _accumulate_leaf(node, g, create_graph, taken)
             else:
                 sink(node, g)
             yield node
             continue
-        prim, parents = node._prim, node._parents
-        inputs = parents if create_graph else tuple(
-            p.data if isinstance(p, Tensor) else p for p in parents)
-        ans = node if create_graph else node.data
+        parents, saved, params, rules = node._parents, node._saved, node._params, prim.vjps
+        if create_graph:
+            inputs, ans = parents, node
+        else:
+            inputs, ans = [p.data if isinstance(p, Tensor) else p for p in parents], node.data
         downstream = [None] * len(parents)
         for i, parent in enumerate(parents):
             if not (isinstance(parent, Tensor) and parent.requires_grad):
                 continue
-            d = prim.vjp_rule(i)(ns, g, ans, *inputs, saved=node._saved, **node._params)
-            if d.shape != parent.shape:
-                d = ns.sum_to(d, parent.shape)
+            rule = rules[i] if type(rules) is tuple else prim.vjp_rule(i)
+            try:
+                d = rule(ns, g, ans, *inputs, saved=saved, **params)
+            except AnomalyError as error:  # with create_graph, an op inside the rule sees it first
+                raise AnomalyError(f"detect_anomaly: non-finite gradient in the backward pass of op "
+                                   f"'{prim.name}' at node '{node.name or prim.name}' ({error})") from None
+            shape = parent.data.shape
+            if d.shape != shape:
+                d = ns.sum_to(d, shape)
             if state.anomaly:
                 check_finite(d.data if create_graph else d, prim, "backward", node.name or prim.name)
             downstream[i] = d
             key = id(parent)
-            grads[key] = d if key not in grads else grads[key] + d
+            previous = grads.get(key)
+            grads[key] = d if previous is None else previous + d
         if record:
             node._downstream = tuple(downstream)
         if not retain_graph:
@@ -109,14 +121,28 @@ def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, re
         yield node
 
 
-def _accumulate_leaf(leaf, g, create_graph):
+def _owner(array):
+    """The array that owns ``array``'s memory: itself, or the base of a view."""
+    return array if array.base is None else array.base
+
+
+def _accumulate_leaf(leaf, g, create_graph, taken=None):
     if create_graph:
         leaf.grad = g if leaf.grad is None else leaf.grad + g
     elif leaf.grad is None:
-        leaf.grad = np.array(g, dtype=leaf.data.dtype)  # own a writable copy
+        # VJP rules never write into arrays, so an array that a rule just made (or a view
+        # of all of it) can become .grad as it is, unless another leaf took it already.
+        owner = g.base if type(g) is np.ndarray and g.base is not None else g
+        if (taken is not None and type(owner) is np.ndarray and owner.base is None
+                and id(owner) not in taken and owner.nbytes == g.nbytes
+                and g.dtype == leaf.data.dtype and g.flags.writeable):
+            taken.add(id(owner))
+            leaf.grad = g
+        else:
+            leaf.grad = np.array(g, dtype=leaf.data.dtype)  # own a writable copy
     else:
         grad = leaf.grad.data if isinstance(leaf.grad, Tensor) else leaf.grad
-        leaf.grad = grad + g
+        leaf.grad = (grad + g).astype(leaf.data.dtype, copy=False)  # like the first call
 
 
 def gradients(output, inputs, grad=None, *, create_graph=False, retain_graph=None):

@@ -10,10 +10,6 @@ def _v(x):
     return x.data if isinstance(x, Tensor) else x
 
 
-def _dtype_of(x):
-    return _v(x).dtype if hasattr(_v(x), "dtype") else np.float64
-
-
 add = Primitive("add", np.add, formula="∂(x+y)/∂x = 1,  ∂(x+y)/∂y = 1",
                 words="The add gate copies its upstream gradient to both inputs.")
 add.defvjp(lambda ns, g, ans, x, y, saved: g,
@@ -46,10 +42,15 @@ neg = Primitive("neg", np.negative, formula="∂(−x)/∂x = −1", words="Nega
 neg.defvjp(lambda ns, g, ans, x, saved: -g)
 neg.defjvp(lambda t, ans, x, saved: -t)
 
+
+def _log_base(ns, x):
+    return float(np.log(x)) if isinstance(x, (int, float)) else ns.log(x)  # keep 2 ** x32 float32
+
+
 power = Primitive("pow", np.power, formula="∂(xᵖ)/∂x = p·xᵖ⁻¹,  ∂(xᵖ)/∂p = xᵖ·ln x",
                   words="Raise x to the power p (either may be the variable).")
 power.defvjp(lambda ns, g, ans, x, p, saved: g * p * x ** (p - 1),
-             lambda ns, g, ans, x, p, saved: g * ans * ns.log(x))
+             lambda ns, g, ans, x, p, saved: g * ans * _log_base(ns, x))
 power.defjvp(lambda t, ans, x, p, saved: t * p * x ** (p - 1),
              lambda t, ans, x, p, saved: t * ans * np.log(x))
 
@@ -105,7 +106,7 @@ def _max_share(x, y):
     """Share of the gradient that the max gate routes to x (ties split evenly)."""
     x, y = _v(x), _v(y)
     share = (x > y) + 0.5 * (x == y)
-    return share.astype(np.result_type(_dtype_of(x), _dtype_of(y)), copy=False)
+    return share.astype(np.result_type(x, y), copy=False)  # a Python number is weakly typed
 
 
 maximum = Primitive("maximum", np.maximum, formula="∂max(x,y)/∂x = 1[x > y]  (ties split ½–½)",

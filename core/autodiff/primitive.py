@@ -59,7 +59,15 @@ class Primitive:
         return lambda *a, **k: rules(i, *a, **k)
 
     def __call__(self, *args, **params):
-        raw = tuple(a.data if isinstance(a, Tensor) else a for a in args)
+        # The forward hot path: plain loops and attribute stores, no generator expressions.
+        raw, needs_grad = [], False
+        for a in args:
+            if isinstance(a, Tensor):
+                raw.append(a.data)
+                if a.requires_grad:
+                    needs_grad = True
+            else:
+                raw.append(a)
         try:
             if self.saves:
                 value, saved = self.forward(*raw, **params)
@@ -76,7 +84,7 @@ class Primitive:
         out.name = None
         out._tangent = None
         out._upstream = out._downstream = None
-        if state.grad_enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+        if needs_grad and state.grad_enabled:
             out.requires_grad = True
             out._prim = self
             out._parents = args

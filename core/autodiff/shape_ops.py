@@ -62,10 +62,10 @@ reshape.defjvp(lambda t, ans, x, saved, shape: np.reshape(t, ans.shape))
 
 
 def _inverse(axes):
-    return None if axes is None else tuple(np.argsort(axes))
+    return None if axes is None else tuple(np.argsort([a % len(axes) for a in axes]))  # axes may be negative
 
 
-transpose = Primitive("transpose", lambda x, axes: np.transpose(x, axes), kind="shape",
+transpose = Primitive("transpose", lambda x, axes: np.asarray(x).transpose(axes), kind="shape",
                       formula="∂xᵀ/∂x = permutation",
                       words="Transpose: the gradient is transposed back.")
 transpose.defvjp(lambda ns, g, ans, x, saved, axes: ns.transpose(g, _inverse(axes)))
