@@ -13,6 +13,8 @@ import zlib
 
 import numpy as np
 
+from .files import check_header
+
 JSON_FORMAT = "backprop-studio-weights"
 JSON_VERSION = 1
 NPZ_SPEC_KEY = "__spec__"
@@ -119,16 +121,7 @@ def decode_json(data):
     except json.JSONDecodeError as error:
         raise ValueError(f"not valid JSON, or truncated ({error.msg} at line {error.lineno}, "
                          f"column {error.colno})") from None
-    if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
-        found = document.get("format") if isinstance(document, dict) else type(document).__name__
-        raise ValueError(f"not a Backprop Studio weights file (format {found!r}, "
-                         f"expected {JSON_FORMAT!r})")
-    version = document.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ValueError(f"has an invalid version {version!r}")
-    if version > JSON_VERSION:
-        raise ValueError(f"is version {version}, written by a newer Backprop Studio "
-                         f"(this one reads version {JSON_VERSION})")
+    check_header(document, JSON_FORMAT, JSON_VERSION, "weights file")
     entries = document.get("tensors")
     if not isinstance(entries, dict):
         raise ValueError('has no "tensors" object')

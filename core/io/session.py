@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import write_atomic
+from .files import check_header, read_nonempty, write_atomic
 
 SESSION_SUFFIX = ".bpsession"
 SESSION_FORMAT = "backprop-studio-session"
@@ -67,16 +67,7 @@ def load_session(path):
 def read_session(path):
     """The plain ``Trainer.state_dict()`` stored in ``path`` (arrays restored), checked for format."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SessionError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SessionError(f"{path}: is a directory, not a session file") from None
-    except OSError as error:
-        raise SessionError(f"{path}: cannot read ({error.strerror or error})") from None
-    if not data:
-        raise SessionError(f"{path.name}: the file is empty")
+    data = read_nonempty(path, SessionError, "session file")
     try:
         document, arrays = _unpack(data)
         _check_header(document)
@@ -127,16 +118,7 @@ def _unpack(data):
 
 
 def _check_header(document):
-    if not isinstance(document, dict) or document.get("format") != SESSION_FORMAT:
-        found = document.get("format") if isinstance(document, dict) else type(document).__name__
-        raise ValueError(f"not a Backprop Studio session (format {found!r}, "
-                         f"expected {SESSION_FORMAT!r})")
-    version = document.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ValueError(f"has an invalid version {version!r}")
-    if version > SESSION_VERSION:
-        raise ValueError(f"is version {version}, written by a newer Backprop Studio "
-                         f"(this one reads version {SESSION_VERSION})")
+    check_header(document, SESSION_FORMAT, SESSION_VERSION, "session")
 
 
 # ----- plain data ↔ JSON ---------------------------------------------------------------------------

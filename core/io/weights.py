@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from . import formats
-from .atomic import write_atomic
+from .files import read_nonempty, write_atomic
 from .onnx_format import ONNX_DTYPES, decode_onnx, encode_onnx
 
 WEIGHT_FORMATS = (".safetensors", ".onnx", ".npz", ".json")
@@ -60,16 +60,7 @@ def read_weights(path):
     """
     path = Path(path)
     decode = _DECODERS[_suffix(path)]
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise WeightsError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise WeightsError(f"{path}: is a directory, not a weights file") from None
-    except OSError as error:
-        raise WeightsError(f"{path}: cannot read ({error.strerror or error})") from None
-    if not data:
-        raise WeightsError(f"{path.name}: the file is empty")
+    data = read_nonempty(path, WeightsError, "weights file")
     try:
         tensors, spec = decode(data)
     except ValueError as error:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from core.io import SessionError, load_session, read_session, save_session
-from core.io import atomic
+from core.io import files
 from core.io.session import _decode, _encode
 from core.training import TrainerConfig, build_trainer
 
@@ -222,7 +222,7 @@ def test_a_failed_write_leaves_the_existing_session_intact(tmp_path, monkeypatch
 
     def broken(*args):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(atomic.os, "replace", broken)
+    monkeypatch.setattr(files.os, "replace", broken)
     trainer = trainer_for("full-batch sgd")
     with pytest.raises(SessionError, match="cannot write"):
         save_session(path, trainer)

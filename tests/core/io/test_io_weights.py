@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from core.io import WEIGHT_FORMATS, WeightsError, load_weights, read_weights, save_weights
-from core.io import atomic, formats
+from core.io import files, formats
 from core.nn import MLP, LinearSVM, SoftmaxClassifier, build_model
 
 X = np.random.default_rng(0).standard_normal((7, 2))
@@ -280,7 +280,7 @@ def test_a_failed_write_leaves_the_existing_file_intact(tmp_path, monkeypatch, s
 
     def broken(*args):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(atomic.os, failing, broken)
+    monkeypatch.setattr(files.os, failing, broken)
     with pytest.raises(WeightsError, match="cannot write.*No space left on device"):
         save_weights(LinearSVM(2, 3, seed=2), path)
     monkeypatch.undo()
@@ -305,8 +305,8 @@ def test_a_failure_while_encoding_leaves_the_existing_file_intact(tmp_path, monk
 
 def test_write_atomic_replaces_and_keeps_normal_permissions(tmp_path):
     path = tmp_path / "f.bin"
-    atomic.write_atomic(path, b"one")
-    atomic.write_atomic(path, b"two")
+    files.write_atomic(path, b"one")
+    files.write_atomic(path, b"two")
     assert path.read_bytes() == b"two"
     umask = os.umask(0)
     os.umask(umask)
