@@ -20,15 +20,16 @@ def toposort(root, include_constants=False):
     By default only tensors that require grad (the ones backward visits); with
     ``include_constants`` also inputs such as the data batch.
     """
+    # Tensors are set and dict keys by identity (see Tensor.__hash__): cheaper than id() keys.
     order, seen, stack = [], set(), [(root, False)]
     while stack:
         node, done = stack.pop()
         if done:
             order.append(node)
             continue
-        if id(node) in seen:
+        if node in seen:
             continue
-        seen.add(id(node))
+        seen.add(node)
         stack.append((node, True))
         if node._prim is not None and node._parents is None:
             raise RuntimeError(
@@ -36,7 +37,7 @@ def toposort(root, include_constants=False):
                 "by an earlier backward(). Call the first backward with retain_graph=True to "
                 "backpropagate through the same graph twice.")
         for parent in node._parents or ():
-            if isinstance(parent, Tensor) and id(parent) not in seen and (
+            if isinstance(parent, Tensor) and parent not in seen and (
                     include_constants or parent.requires_grad):
                 stack.append((parent, False))
     return order
@@ -48,7 +49,7 @@ def _seed(root, grad, create_graph):
             raise RuntimeError(
                 f"backward() on a non-scalar Tensor of shape {root.shape} needs grad=, the upstream "
                 "gradient ∂L/∂out of the same shape (or reduce it first, e.g. out.sum().backward()).")
-        grad = np.ones_like(root.data)
+        grad = np.array(1, dtype=root.dtype).reshape(root.shape)  # a fresh 1 (np.ones_like is slower)
     else:
         grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=root.dtype)
         if grad.shape != root.shape:
@@ -72,12 +73,12 @@ def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, re
         retain_graph = create_graph
     ns = tensor_ns if create_graph else numpy_ns
     seed = _seed(root, grad, create_graph)
-    grads = {id(root): seed}
+    grads = {root: seed}
     # Memory owners of the arrays handed to a leaf as its .grad without a copy (the seed may be
     # the caller's array). None: always copy (create_graph, or record keeps gradients on display).
     taken = None if create_graph or record else {id(_owner(seed))}
     for node in reversed(toposort(root)):
-        g = grads.pop(id(node), None)
+        g = grads.pop(node, None)
         if g is None:
             continue
         if record:
@@ -95,7 +96,7 @@ def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, re
             inputs, ans = parents, node
         else:
             inputs, ans = [p.data if isinstance(p, Tensor) else p for p in parents], node.data
-        downstream = [None] * len(parents)
+        downstream = [None] * len(parents) if record else None
         for i, parent in enumerate(parents):
             if not (isinstance(parent, Tensor) and parent.requires_grad):
                 continue
@@ -110,10 +111,10 @@ def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, re
                 d = ns.sum_to(d, shape)
             if state.anomaly:
                 check_finite(d.data if create_graph else d, prim, "backward", node.name or prim.name)
-            downstream[i] = d
-            key = id(parent)
-            previous = grads.get(key)
-            grads[key] = d if previous is None else previous + d
+            if record:
+                downstream[i] = d
+            previous = grads.get(parent)
+            grads[parent] = d if previous is None else previous + d
         if record:
             node._downstream = tuple(downstream)
         if not retain_graph:

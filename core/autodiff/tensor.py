@@ -68,6 +68,8 @@ class Tensor:
         body = np.array2string(self.data, precision=4, threshold=20)
         return f"Tensor({body}{grad}{label}, op={self.op})"
 
+    # Identity hash: Tensors key the backward pass's dicts and sets. Distinct live objects never
+    # share it, so the element-wise __eq__ below is never consulted there.
     __hash__ = object.__hash__
 
     # ----- backward ----------------------------------------------------------------
@@ -77,8 +79,7 @@ class Tensor:
         ``grad`` (the upstream gradient) is needed when self is not a scalar. The graph is
         freed afterwards unless ``retain_graph`` (default: ``create_graph``) is true.
         """
-        from .backward import run_backward
-        run_backward(self, grad, create_graph=create_graph, retain_graph=retain_graph)
+        _backward.run_backward(self, grad, create_graph=create_graph, retain_graph=retain_graph)
 
     # ----- operators -----------------------------------------------------------------
     def __add__(self, other): return _ops.add(self, other)
@@ -138,3 +139,4 @@ def _value(x):
 
 
 from . import ops as _ops  # noqa: E402  (ops build on Tensor)
+from . import backward as _backward  # noqa: E402  (the backward pass walks Tensors)

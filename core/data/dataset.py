@@ -53,14 +53,19 @@ class Dataset:
 
     @classmethod
     def from_arrays(cls, X, y, val_fraction=0.2, seed=0, **kwargs):
-        """Split X, y at random (a numpy Generator seeded with ``seed``) into train and validation."""
+        """Split X, y at random (a numpy Generator seeded with ``seed``) into train and validation.
+
+        The split is stratified: each class gives its share to validation and keeps at least
+        one sample for training, so the validation split may be smaller than asked for when
+        classes are tiny.
+        """
         X, y = np.asarray(X), np.asarray(y)
         if len(X) != len(y):
             raise DataError(f"X has {len(X)} samples but y has {len(y)}: shapes {X.shape} and {y.shape}")
         n_val = validation_size(len(X), val_fraction)
-        order = np.random.default_rng(seed).permutation(len(X))
-        val, train = order[:n_val], order[n_val:]
-        if n_val == 0:
+        rng = np.random.default_rng(seed)
+        train, val = _stratified_split(y, n_val, rng)
+        if len(val) == 0:
             return cls(X[train], y[train], **kwargs)
         return cls(X[train], y[train], X[val], y[val], **kwargs)
 
@@ -108,6 +113,29 @@ class Dataset:
         scaled = ", standardized" if self.is_standardized else ""
         return (f"Dataset({self.name!r}, train={self.n_train}, val={self.n_val}, "
                 f"features={self.n_features}, classes={self.n_classes}{scaled})")
+
+
+def _stratified_split(y, n_val, rng):
+    """(train, val) index arrays: n_val shared among classes in proportion to their size
+    (largest remainders first), never taking a class's last sample."""
+    classes, counts = np.unique(y, return_counts=True)
+    share = counts * n_val / len(y)
+    take = np.floor(share).astype(int)
+    by_remainder = np.argsort(-(share - take), kind="stable")
+    take[by_remainder[:n_val - take.sum()]] += 1
+    room = counts - 1
+    spill = int(np.maximum(take - room, 0).sum())
+    take = np.minimum(take, room)
+    for c in by_remainder:
+        extra = min(spill, room[c] - take[c])
+        take[c] += extra
+        spill -= extra
+    train, val = [], []
+    for c, k in zip(classes, take):
+        members = rng.permutation(np.flatnonzero(y == c))
+        val.append(members[:k])
+        train.append(members[k:])
+    return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(val))
 
 
 def validation_size(n, val_fraction):

@@ -78,7 +78,9 @@ def test_xor_quadrants():
 def test_any_valid_setting_gives_a_consistent_dataset(name, n_classes, n_samples, seed, val_fraction):
     ds = make_dataset(name, n_samples=n_samples, n_classes=n_classes, val_fraction=val_fraction, seed=seed)
     assert ds.n_train + ds.n_val == n_samples
-    assert ds.n_val == int(np.floor(n_samples * val_fraction + 0.5))
+    # stratified: as asked, except that every class keeps a training sample
+    assert ds.n_val == min(int(np.floor(n_samples * val_fraction + 0.5)), n_samples - n_classes)
+    assert set(ds.y_train) == set(range(n_classes))
     assert ds.n_classes == n_classes and np.isfinite(ds.X_train).all()
 
 
