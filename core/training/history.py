@@ -22,6 +22,36 @@ def grad_norms(named_parameters):
             for name, p in named_parameters}
 
 
+class HistoryMirror:
+    """Read-only numpy views of the history lists for snapshots.
+
+    Each snapshot copies only the entries added since the previous one, so taking snapshots
+    at a steady rate costs the same at iteration 100 and at iteration 100,000. Views handed out
+    earlier stay valid: entries are only appended beyond them.
+    """
+
+    def __init__(self):
+        self._mirrors = {}  # key → (the list mirrored, buffer, entries copied)
+
+    def views(self, history):
+        views = {}
+        for key, values in history.items():
+            source, buffer, copied = self._mirrors.get(key, (None, None, 0))
+            n = len(values)
+            if source is not values or copied > n:  # a new or reset history
+                buffer, copied = np.empty(max(64, 2 * n)), 0
+            elif n > len(buffer):
+                grown = np.empty(2 * n)
+                grown[:copied] = buffer[:copied]
+                buffer = grown
+            buffer[copied:n] = values[copied:n]
+            self._mirrors[key] = (values, buffer, n)
+            view = buffer[:n]
+            view.flags.writeable = False
+            views[key] = view
+        return views
+
+
 def to_csv_rows(history):
     """The history as a header and rows (validation columns blank where not evaluated)."""
     names = [k for k in history if not k.startswith("val_")]

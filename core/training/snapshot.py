@@ -42,7 +42,7 @@ class Snapshot:
     phase: Phase                      # the phase the next step_phase() runs
     completed: object                 # the phase that ran last (None at an iteration's start)
     graph: tuple                      # GraphNode in topological order
-    active_node: object               # id of the node the last step_node() processed
+    active_node: object               # id of the node the last step_node() processed (None otherwise)
     done_nodes: frozenset             # ids backward has processed this iteration
     loss_node: object
     scores_node: object
@@ -52,7 +52,7 @@ class Snapshot:
     parameters: dict                  # name → array
     gradients: dict                   # name → array or None
     last_update: dict                 # name → {"before", "step", "after"}
-    history: dict                     # name → list
+    history: dict                     # name → read-only float array (see HistoryMirror)
     diverged: object                  # None, or a dict saying where the first NaN/Inf came from
 
 

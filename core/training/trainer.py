@@ -9,7 +9,7 @@ from ..autodiff import Tensor, backward_steps, no_grad, toposort, trace
 from ..data import BatchSampler
 from ..nn import hinge_loss, hinge_loss_expanded, l2_penalty, softmax_loss, softmax_loss_expanded
 from ..optim import SGD
-from .history import grad_norm_key, grad_norms, new_history
+from .history import HistoryMirror, grad_norm_key, grad_norms, new_history
 from .phases import DivergedError, Phase, PhaseError
 from .snapshot import GraphNode, Snapshot, copy_array
 
@@ -38,6 +38,7 @@ class _Iteration:
         self.walker = None
         self.expected = 0
         self.done = []
+        self.node_stepping = False  # the last backward progress came from step_node()
         self.update = {}
 
 
@@ -64,6 +65,7 @@ class Trainer:
         self.optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
         self.sampler = BatchSampler(dataset.n_train, batch_size, seed)
         self._expand_loss = bool(expand_loss)
+        self._history_views = HistoryMirror()
         self.config = None  # the TrainerConfig it was built from, when there is one
         self._initial = {"model": model.state_dict(), "optimizer": self.optimizer.state_dict(),
                          "sampler": self.sampler.state_dict()}
@@ -124,6 +126,7 @@ class Trainer:
             elif phase is Phase.BACKWARD:
                 while self.phase is Phase.BACKWARD:
                     self.step_node()
+                self._it.node_stepping = False
             else:
                 self._run_update()
         return phase
@@ -135,6 +138,7 @@ class Trainer:
             raise PhaseError(f"step_node() works during the backward phase; the next phase is "
                              f"{self.phase.label}")
         it = self._it
+        it.node_stepping = True
         if it.walker is None:
             it.walker = backward_steps(it.loss, record=True, retain_graph=True)
         with _quiet_numpy():
@@ -157,23 +161,28 @@ class Trainer:
         """Train n iterations fast (no per-node bookkeeping); returns how many ran.
 
         ``callback(trainer)`` runs after each iteration; ``should_stop()`` is asked before each.
-        The last iteration is stepped with recording so that ``snapshot()`` shows its graph.
+        The last iteration is stepped with recording so that ``snapshot()`` shows its graph; when
+        ``should_stop()`` ends the run early, one more recorded iteration is run for the same
+        reason (so up to one iteration more than ``should_stop`` allowed).
         """
         self._check_alive()
-        done = 0
+        done, recorded = 0, True  # recorded: the graph on display is that of the last iteration
         if n > 0 and self.completed not in (None, Phase.UPDATE):
             self.step()
             done += 1
             if callback:
                 callback(self)
         while done < n and self._diverged is None:
-            if should_stop is not None and should_stop():
+            stop = should_stop is not None and should_stop()
+            if stop and recorded:
                 break
-            if done == n - 1:
+            if done == n - 1 or stop:
                 self.step()
+                recorded = True
             else:
                 with _quiet_numpy():
                     self._fast_iteration()
+                recorded = False
             done += 1
             if callback:
                 callback(self)
@@ -263,7 +272,7 @@ class Trainer:
         params = self.model.named_parameters()
         return Snapshot(
             iteration=self.iteration, phase=self.phase, completed=self.completed, graph=graph,
-            active_node=it.done[-1] if it.done and self.completed in (Phase.LOSS, Phase.BACKWARD) else None,
+            active_node=it.done[-1] if it.done and it.node_stepping else None,
             done_nodes=done,
             loss_node=it.node_of.get(id(it.loss)), scores_node=it.node_of.get(id(it.scores)),
             batch_X=it.X, batch_y=it.y,
@@ -271,7 +280,7 @@ class Trainer:
             parameters={name: p.data.copy() for name, p in params},
             gradients={name: copy_array(p.grad) for name, p in params},
             last_update={k: dict(v) for k, v in it.update.items()},
-            history={k: list(v) for k, v in self.history.items()},
+            history=self._history_views.views(self.history),
             diverged=self._diverged)
 
     def _graph_node(self, node, it, done):
@@ -390,9 +399,11 @@ class Trainer:
         if broken:
             for (_, p), old in zip(params, backup):
                 p.data[...] = old
+            node_id = next((n.id for n in self._it.nodes if n.name == broken[0]), None)
             self._diverged = {"iteration": self.iteration, "phase": "update", "node": broken[0],
-                              "op": "update", "message": f"the update made parameter {broken[0]} "
-                              "NaN/Inf; the last finite parameters were kept. Lower the learning rate."}
+                              "node_id": node_id, "op": "update",
+                              "message": f"the update made parameter {broken[0]} NaN/Inf; the last "
+                              "finite parameters were kept. Lower the learning rate."}
             return {}
         self.iteration += 1
         if not record:

@@ -126,8 +126,33 @@ def test_run_finishes_a_half_done_iteration_first_and_can_be_stopped():
     calls = []
     done = trainer.run(100, callback=lambda t: calls.append(t.iteration),
                        should_stop=lambda: len(calls) >= 5)
-    assert done == 5 and calls == [4, 5, 6, 7, 8]
-    assert trainer.snapshot().graph[trainer.snapshot().loss_node].upstream is not None
+    # one recorded iteration more, so that the graph on display is the last iteration's
+    assert done == 6 and calls == [4, 5, 6, 7, 8, 9]
+    snap = trainer.snapshot()
+    assert snap.graph[snap.loss_node].upstream is not None
+    assert float(snap.graph[snap.loss_node].value) == trainer.history["train_loss"][-1]
+
+
+def test_snapshot_history_is_a_read_only_view_that_stays_valid():
+    trainer = spiral_trainer()
+    trainer.run(3)
+    early = trainer.snapshot().history
+    trainer.run(200)
+    late = trainer.snapshot().history
+    assert list(early["iteration"]) == [1, 2, 3]
+    assert list(late["train_loss"]) == trainer.history["train_loss"]
+    assert not late["train_loss"].flags.writeable
+    trainer.reset()
+    assert len(trainer.snapshot().history["train_loss"]) == 0
+
+
+def test_active_node_only_while_stepping_node_by_node():
+    trainer = spiral_trainer()
+    trainer.step_phase(), trainer.step_phase()
+    trainer.step_node()
+    assert trainer.snapshot().active_node is not None
+    trainer.step_phase()  # the rest of backward at once
+    assert trainer.snapshot().active_node is None
 
 
 def test_history_records_grad_norms_and_validation_at_the_interval():

@@ -1,0 +1,182 @@
+"""How an array is shown: a short number, a two-line summary, a table or a heat map.
+
+Small arrays (at most TABLE_MAX rows and columns) become a table of values; larger ones a heat map
+with a colour bar and min/max/mean. Gradients use a diverging blue–white–orange map with levels
+symmetric around 0, so the sign reads at a glance (blue negative, orange positive); a whole
+gradient is coloured by its balance Σg/Σ|g| (orange mostly positive, blue mostly negative,
+grey balanced).
+"""
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QHeaderView, QLabel, QSizePolicy, QStackedWidget, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+TABLE_MAX = 12
+NEGATIVE = "#0072B2"   # Okabe–Ito blue
+POSITIVE = "#D55E00"   # Okabe–Ito vermillion (orange)
+NEUTRAL = "#9A9A9A"
+GRADIENT_MAP = pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, "#F7F7F7", POSITIVE])
+VALUE_MAP = pg.colormap.get("viridis")
+
+
+def fmt(x, digits=3):
+    """A number in at most about 7 characters: 0.0123, −1.25, 2048, 3.1e-5 (true minus signs)."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    if not np.isfinite(x):
+        return str(x)
+    if 1e-3 <= abs(x) < 1e3:
+        return f"{x:.{digits}g}".replace("-", "−")
+    if 1e3 <= abs(x) < 1e5:
+        return f"{x:.0f}".replace("-", "−")
+    return f"{x:.2g}".replace("e-0", "e-").replace("e+0", "e").replace("-", "−")
+
+
+def shape_text(shape):
+    return "scalar" if not shape else "×".join(str(s) for s in shape)
+
+
+def summary_lines(a):
+    """Two short lines for a node box: ('μ 0.0123', '[−1.2, 3.4]'), ('1.25', '') or ('—', '')."""
+    if a is None:
+        return "—", ""
+    a = np.asarray(a)
+    if a.size == 1:
+        return fmt(a.reshape(())), ""
+    return f"μ {fmt(a.mean())}", f"[{fmt(a.min(), 2)}, {fmt(a.max(), 2)}]"
+
+
+def balance(g):
+    """Σg / Σ|g| in [−1, 1]: +1 all positive, −1 all negative, 0 balanced; None for no gradient."""
+    if g is None:
+        return None
+    g = np.asarray(g, dtype=np.float64)
+    size = float(np.abs(g).sum())
+    return float(g.sum()) / size if size > 0 and np.isfinite(size) else 0.0
+
+
+def gradient_colour(g):
+    """Orange for a mostly positive gradient, blue for a mostly negative one, grey between."""
+    b = balance(g)
+    if b is None:
+        return QColor(NEUTRAL)
+    end, grey = QColor(POSITIVE if b > 0 else NEGATIVE), QColor(NEUTRAL)
+    t = min(1.0, 1.5 * abs(b) ** 0.5)   # a clear majority already shows the full colour
+    return QColor(*(int(round(c0 + (c1 - c0) * t)) for c0, c1 in
+                    zip(grey.getRgb()[:3], end.getRgb()[:3])))
+
+
+def as_matrix(a):
+    """The array as 2-D for display: scalars 1×1, vectors one row, higher ranks flattened."""
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim == 0:
+        return a.reshape(1, 1)
+    if a.ndim == 1:
+        return a.reshape(1, -1)
+    return a.reshape(a.shape[0], -1)
+
+
+class ArrayView(QWidget):
+    """A captioned view of one array; ``set_array(None)`` shows a dash."""
+
+    def __init__(self, title, parent=None):
+        super().__init__(parent)
+        self.title = QLabel(f"<b>{title}</b>")
+        self.caption = QLabel()
+        self.caption.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setMinimumSectionSize(20)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        self.plot = pg.PlotWidget()
+        self.plot.setBackground("w")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)
+        for axis in ("left", "bottom"):   # axes cost more to paint than the image itself
+            self.plot.hideAxis(axis)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.colour_bar = pg.ColorBarItem(values=(-1, 1), colorMap=GRADIENT_MAP, interactive=False,
+                                          width=12, colorMapMenu=False)
+        self.colour_bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.plot)
+        self.stack.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.stack)
+        self.values = None
+
+    def set_array(self, a, signed=True):
+        """Show ``a``; ``signed`` (gradients, steps) uses the diverging map centred on 0."""
+        self.values = None if a is None else np.asarray(a, dtype=np.float64)
+        if self.values is None:
+            self.caption.setText("—  (not computed yet)")
+            self.stack.hide()
+            return
+        v = self.values
+        if v.size == 1:
+            self.caption.setText(f"<span style='font-size:14pt'>{fmt(v.reshape(()))}</span>")
+            self.stack.hide()
+            return
+        self.caption.setText(f"{shape_text(v.shape)}   min {fmt(v.min())}   max {fmt(v.max())}   "
+                             f"mean {fmt(v.mean())}")
+        m = as_matrix(v)
+        self.stack.show()
+        if m.shape[0] <= TABLE_MAX and m.shape[1] <= TABLE_MAX:
+            self._show_table(m, signed)
+        else:
+            self._show_heat_map(m, signed)
+
+    def _show_table(self, m, signed):
+        self.stack.setCurrentWidget(self.table)
+        rows, cols = m.shape
+        self.table.setRowCount(rows)
+        self.table.setColumnCount(cols)
+        scale = float(np.max(np.abs(m))) or 1.0
+        for r in range(rows):
+            for c in range(cols):
+                item = QTableWidgetItem(fmt(m[r, c]))
+                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                if signed:
+                    item.setBackground(QBrush(_tint(m[r, c] / scale)))
+                self.table.setItem(r, c, item)
+        height = self.table.horizontalHeader().height() + 4 + sum(
+            self.table.rowHeight(r) for r in range(rows))
+        self.stack.setFixedHeight(min(height, 12 * 26))
+
+    def _show_heat_map(self, m, signed):
+        self.stack.setCurrentWidget(self.plot)
+        finite = m[np.isfinite(m)]
+        if signed:
+            bound = float(np.max(np.abs(finite))) if finite.size else 1.0
+            levels = (-(bound or 1.0), bound or 1.0)
+            self.colour_bar.setColorMap(GRADIENT_MAP)
+        else:
+            lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+            levels = (lo, hi if hi > lo else lo + 1.0)
+            self.colour_bar.setColorMap(VALUE_MAP)
+        self.image.setImage(m, levels=levels)
+        self.colour_bar.setLevels(levels)
+        self.plot.getPlotItem().setRange(xRange=(0, m.shape[1]), yRange=(0, m.shape[0]), padding=0)
+        self.stack.setFixedHeight(130)
+
+
+def _tint(t):
+    """Background for a table cell: white at 0, towards orange (positive) or blue (negative)."""
+    t = float(np.clip(t, -1, 1)) if np.isfinite(t) else 0.0
+    target = QColor(POSITIVE if t > 0 else NEGATIVE)
+    a = 0.45 * abs(t)
+    return QColor(int(255 + (target.red() - 255) * a), int(255 + (target.green() - 255) * a),
+                  int(255 + (target.blue() - 255) * a))

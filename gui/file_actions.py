@@ -1,0 +1,297 @@
+"""The File menu: weights, sessions, PNG and CSV exports, recent files.
+
+Every failure is shown naming the file and the problem; the trainer is never left half-changed.
+"""
+import csv
+import io
+import json
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, Qt
+from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
+
+from core.io import SESSION_SUFFIX, load_session, load_weights, save_session, save_weights
+from core.training import Trainer, to_csv_rows
+
+from .errors import show_error
+
+log = logging.getLogger("backprop_studio")
+
+ORGANIZATION, APPLICATION = "BackpropStudio", "Backprop Studio"
+RECENT_KEY, LAST_DIR_KEY = "files/recent", "files/last_dir"
+MAX_RECENT = 8
+WEIGHT_FILTERS = ("safetensors (*.safetensors)", "ONNX (*.onnx)", "NumPy archive (*.npz)", "JSON (*.json)")
+SESSION_FILTER = f"Backprop Studio session (*{SESSION_SUFFIX})"
+ALL_FILES = "All files (*)"
+
+
+class FileActions(QObject):
+    """The File menu's actions for ``window`` (needs trainer, replace_trainer, graph_view, plot_widgets)."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.export_weights_action = self._action(
+            "&Export weights…", "action_export_weights", "Ctrl+E", self.export_weights,
+            "Write the model's weights as safetensors, ONNX, npz or JSON")
+        self.import_weights_action = self._action(
+            "&Import weights…", "action_import_weights", "Ctrl+I", self.import_weights,
+            "Load weights into the current model (the architecture must match)")
+        self.save_session_action = self._action(
+            "&Save session…", "action_save_session", QKeySequence.StandardKey.Save, self.save_session,
+            "Save data, model, optimizer and history to continue later")
+        self.open_session_action = self._action(
+            "&Open session…", "action_open_session", QKeySequence.StandardKey.Open, self.open_session,
+            "Continue a saved session")
+        self.export_plots_action = self._action(
+            "Export &plots as PNG…", "action_export_plots", None, self.export_plots,
+            "One image with every plot")
+        self.export_graph_action = self._action(
+            "Export &graph as PNG…", "action_export_graph", None, self.export_graph,
+            "An image of the computational graph as shown")
+        self.export_history_action = self._action(
+            "Export &history as CSV…", "action_export_history", None, self.export_history,
+            "Loss, accuracy, learning rate and gradient norms per iteration")
+        self.recent_menu = QMenu("&Recent files", window)
+        self.recent_menu.setObjectName("menu_recent_files")
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+
+    def _action(self, text, name, shortcut, slot, tip):
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            tip = f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def actions(self):
+        return [self.open_session_action, self.save_session_action, self.import_weights_action,
+                self.export_weights_action, self.export_plots_action, self.export_graph_action,
+                self.export_history_action]
+
+    def populate(self, menu):
+        """Add the actions and the recent-files submenu to ``menu``."""
+        actions = self.actions()
+        menu.addActions(actions[:2])
+        menu.addMenu(self.recent_menu)
+        menu.addSeparator()
+        menu.addActions(actions[2:4])
+        menu.addSeparator()
+        menu.addActions(actions[4:])
+
+    # ----- weights and sessions ---------------------------------------------------------------
+    def export_weights(self):
+        path = self._ask_save("Export weights", "weights.safetensors", ";;".join(WEIGHT_FILTERS))
+        if path and self._attempt("Cannot export weights", path,
+                                  lambda: save_weights(self.window.trainer.model, path)):
+            self._add_recent("weights", path)
+            self._status(f"Weights written to {path}")
+
+    def import_weights(self):
+        path = self._ask_open("Import weights", f"Weights ({' '.join(_patterns(WEIGHT_FILTERS))});;{ALL_FILES}")
+        if path:
+            self.import_weights_file(path)
+
+    def import_weights_file(self, path):
+        """Continue training from the weights in ``path`` (same data, settings and history)."""
+        def load():
+            # A copy at the iteration's start takes the weights: a failure leaves the trainer as it
+            # was, and no half-done iteration mixes old gradients with new weights.
+            trainer = Trainer.from_state_dict(self.window.trainer.state_dict())
+            load_weights(trainer.model, path)
+            return trainer
+        trainer = self._attempt("Cannot import weights", path, load)
+        if trainer:
+            self.window.replace_trainer(trainer)
+            self._add_recent("weights", path)
+            self._status(f"Weights loaded from {path}")
+
+    def save_session(self):
+        path = self._ask_save("Save session", f"session{SESSION_SUFFIX}", f"{SESSION_FILTER};;{ALL_FILES}")
+        if path and self._attempt("Cannot save the session", path,
+                                  lambda: save_session(path, self.window.trainer)):
+            self._add_recent("session", path)
+            self._status(f"Session saved to {path}")
+
+    def open_session(self):
+        path = self._ask_open("Open session", f"{SESSION_FILTER};;{ALL_FILES}")
+        if path:
+            self.open_session_file(path)
+
+    def open_session_file(self, path):
+        trainer = self._attempt("Cannot open the session", path, lambda: load_session(path))
+        if trainer:
+            self.window.replace_trainer(trainer)
+            self._add_recent("session", path)
+            self._status(f"Session opened from {path}")
+
+    # ----- exports ----------------------------------------------------------------------------
+    def export_plots(self):
+        path = self._ask_save("Export plots", "plots.png", "PNG image (*.png)")
+        if path and self._attempt("Cannot export the plots", path,
+                                  lambda: Path(path).write_bytes(_png_bytes(self._plots_image()))):
+            self._status(f"Plots written to {path}")
+
+    def export_graph(self):
+        path = self._ask_save("Export graph", "graph.png", "PNG image (*.png)")
+        if path and self._attempt("Cannot export the graph", path,
+                                  lambda: Path(path).write_bytes(_png_bytes(self.window.graph_view.grab().toImage()))):
+            self._status(f"Graph written to {path}")
+
+    def export_history(self):
+        path = self._ask_save("Export history", "history.csv", "CSV table (*.csv)")
+        if path and self._attempt("Cannot export the history", path,
+                                  lambda: Path(path).write_text(history_csv(self.window.trainer.history), encoding="utf-8")):
+            self._status(f"History written to {path}")
+
+    def _plots_image(self):
+        """Every plot widget, drawn from the trainer as it is now, on a two-column sheet."""
+        trainer = self.window.trainer
+        snapshot = trainer.snapshot()
+        widgets = self.window.plot_widgets()
+        for widget in widgets:
+            widget.show_snapshot(snapshot, trainer)
+            widget.refresh()  # also a plot in a tab behind another, which waits to be seen
+        QApplication.sendPostedEvents()  # the plots' layouts settle before they are grabbed
+        images = [widget.grab().toImage() for widget in widgets]
+        columns = min(2, len(images))
+        cell_w = max(image.width() for image in images)
+        cell_h = max(image.height() for image in images)
+        rows = -(-len(images) // columns)
+        sheet = QImage(columns * cell_w, rows * cell_h, QImage.Format.Format_RGB32)
+        sheet.fill(Qt.GlobalColor.white)
+        painter = QPainter(sheet)
+        for k, image in enumerate(images):
+            painter.drawImage((k % columns) * cell_w, (k // columns) * cell_h, image)
+        painter.end()
+        return sheet
+
+    # ----- recent files -----------------------------------------------------------------------
+    def recent_files(self):
+        """[(kind, path)], newest first; kind is "session" or "weights"."""
+        try:
+            entries = json.loads(_settings().value(RECENT_KEY, "[]"))
+            return [(str(kind), str(path)) for kind, path in entries][:MAX_RECENT]
+        except (TypeError, ValueError):
+            return []  # unreadable settings: start a new list
+
+    def open_recent(self, kind, path):
+        if not Path(path).is_file():
+            self._store_recent([entry for entry in self.recent_files() if entry[1] != path])
+            QMessageBox.warning(self.window, "File not found",
+                                f"{path}\n\nThe file no longer exists; it was removed from the recent files.")
+            return
+        if kind == "session":
+            self.open_session_file(path)
+        else:
+            self.import_weights_file(path)
+
+    def clear_recent(self):
+        self._store_recent([])
+
+    def _add_recent(self, kind, path):
+        path = str(Path(path).resolve())
+        entries = [(kind, path)] + [entry for entry in self.recent_files() if entry[1] != path]
+        self._store_recent(entries[:MAX_RECENT])
+
+    def _store_recent(self, entries):
+        _settings().setValue(RECENT_KEY, json.dumps([list(entry) for entry in entries]))
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self):
+        menu = self.recent_menu
+        menu.clear()
+        entries = self.recent_files()
+        for number, (kind, path) in enumerate(entries, start=1):
+            action = menu.addAction(f"&{number} {Path(path).name}  ({kind})")
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, k=kind, p=path: self.open_recent(k, p))
+        if entries:
+            menu.addSeparator()
+        clear = menu.addAction("Clear recent files")
+        clear.setEnabled(bool(entries))
+        clear.triggered.connect(self.clear_recent)
+
+    # ----- helpers ----------------------------------------------------------------------------
+    def _ask_save(self, title, name, filters):
+        """A path from the save dialog, with the chosen filter's suffix added if it has none."""
+        start = str(Path(_settings().value(LAST_DIR_KEY, str(Path.home()))) / name)
+        path, chosen = QFileDialog.getSaveFileName(self.window, title, start, filters)
+        if not path:
+            return ""
+        suffixes = _patterns([chosen]) if chosen else []
+        if not Path(path).suffix and suffixes and suffixes[0] != "*":
+            path += suffixes[0].lstrip("*")
+        _settings().setValue(LAST_DIR_KEY, str(Path(path).parent))
+        return path
+
+    def _ask_open(self, title, filters):
+        start = _settings().value(LAST_DIR_KEY, str(Path.home()))
+        path, _ = QFileDialog.getOpenFileName(self.window, title, start, filters)
+        if path:
+            _settings().setValue(LAST_DIR_KEY, str(Path(path).parent))
+        return path
+
+    def _attempt(self, title, path, work):
+        """``work()``'s result (True if None); on failure a message naming the file, and None."""
+        try:
+            result = work()
+        except Exception as error:  # noqa: BLE001 — every failure is shown; the app carries on
+            problem = _problem(path, error)
+            if isinstance(error, (OSError, ValueError)):  # bad files and paths: expected
+                log.warning("%s: %s", title, problem)
+            else:
+                log.exception("%s: %s", title, problem)
+            show_error(self.window, title, problem)
+            return None
+        return True if result is None else result
+
+    def _status(self, message):
+        status_bar = getattr(self.window, "statusBar", None)
+        if callable(status_bar):
+            status_bar().showMessage(message, 5000)
+
+
+def history_csv(history):
+    """The history as CSV text: a header, then one row per iteration."""
+    header, rows = to_csv_rows(history)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return text.getvalue()
+
+
+def _settings():
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def _patterns(filters):
+    """["*.onnx", …] from filter strings like "ONNX (*.onnx)"."""
+    return [p for f in filters for p in f[f.find("(") + 1:f.rfind(")")].split()]
+
+
+def _problem(path, error):
+    """The error's message, starting with the file when the message doesn't name it."""
+    message = str(error) or type(error).__name__
+    if isinstance(error, OSError) and error.strerror:
+        message = error.strerror
+    return message if Path(path).name in message else f"{path}: {message}"
+
+
+def _png_bytes(image):
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ValueError("the image could not be encoded as PNG")
+    buffer.close()
+    return bytes(data)
+

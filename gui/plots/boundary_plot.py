@@ -1,0 +1,210 @@
+"""Class regions of a 2-D classifier under its training and validation points; click to edit the data."""
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from core.data import DataError, Dataset
+
+from ..errors import show_error
+from .live_widget import LiveWidget
+from .style import FOREGROUND, add_legend, class_colors, make_plot, region_colors
+
+GRID = 100       # the class regions are evaluated on a GRID×GRID raster
+MARGIN = 0.15    # around the data, as a fraction of its extent
+
+
+class BoundaryPlot(LiveWidget):
+    """Decision regions (argmax of the scores) with the data on top.
+
+    Left click adds a training point of the class chosen in the selector, right click removes
+    the point nearest to the cursor; both emit ``sig_dataset_edited`` with the new Dataset.
+    """
+
+    sig_dataset_edited = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.class_selector = QComboBox()
+        self.class_selector.setToolTip("The class of the points a left click adds")
+        hint = QLabel("Click adds a point, right-click removes the nearest")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(placeholder-text);")
+
+        self.plot = make_plot(left="x2", bottom="x1")
+        item = self.plot.getPlotItem()
+        item.setAspectLocked(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        item.addItem(self.image)
+        self.legend = add_legend(item)
+        # the legend shows the default grey brush; each point gets its class colour
+        self.train_points = pg.ScatterPlotItem(symbol="o", size=8, pen=pg.mkPen(FOREGROUND, width=1),
+                                               brush="#a0a0a0", name="train")
+        self.val_points = pg.ScatterPlotItem(symbol="t", size=10, pen=pg.mkPen("w", width=1.2),
+                                             brush="#a0a0a0", name="validation")
+        item.addItem(self.train_points)
+        item.addItem(self.val_points)
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
+
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.plot)
+        self.stack.addWidget(self.message)
+
+        self.editing = QWidget()
+        row = QHBoxLayout(self.editing)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Add class:"))
+        row.addWidget(self.class_selector)
+        row.addWidget(hint, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.editing)
+        layout.addWidget(self.stack, 1)
+        self.setMinimumSize(320, 320)
+
+        self._dataset = None
+        self._rect = self._image_rect = None
+        self._grid = None
+        self._region_rgb = None
+        self._classes = None
+        self._key = None
+
+    def boundary_image(self):
+        """The class (0..k-1) predicted at each grid point, rows along x2, or None."""
+        return self._classes
+
+    # ----- drawing --------------------------------------------------------------------------
+    def draw(self, snapshot, trainer):
+        if trainer.dataset is not self._dataset:
+            self._set_dataset(trainer.dataset, keep_view=False)
+        if self._grid is None:
+            return
+        key = (id(trainer), parameters_key(snapshot.parameters))
+        if key == self._key:
+            return  # same weights, same regions: nothing to compute
+        self._key = key
+        scores = trainer.predict(self._grid)
+        self._classes = scores.argmax(axis=1).reshape(GRID, GRID)
+        self.image.setImage(self._region_rgb[self._classes], levels=(0, 255), rect=self._image_rect)
+
+    def clear_items(self):
+        self._dataset = self._grid = self._classes = self._key = None
+        self.image.clear()
+        self.train_points.clear()
+        self.val_points.clear()
+
+    def _set_dataset(self, dataset, keep_view):
+        self._dataset = dataset
+        self._key = None
+        if dataset.n_features != 2:
+            self._grid = self._classes = None
+            self.image.clear()
+            self.message.setText(f"The decision boundary is drawn for 2-D data.\n\n"
+                                 f"“{dataset.name}” has {dataset.n_features} features: "
+                                 "see the weights tab instead.")
+            self.stack.setCurrentWidget(self.message)
+            self.editing.hide()
+            return
+        self.stack.setCurrentWidget(self.plot)
+        self.editing.show()
+        self._update_class_selector(dataset.class_names)
+        colors = class_colors(dataset.n_classes)
+        self._region_rgb = region_colors(dataset.n_classes)
+        self.train_points.setData(pos=dataset.X_train, brush=[pg.mkBrush(*colors[k]) for k in dataset.y_train])
+        if dataset.n_val:
+            self.val_points.setData(pos=dataset.X_val, brush=[pg.mkBrush(*colors[k]) for k in dataset.y_val])
+        else:
+            self.val_points.clear()
+        names = dataset.feature_names
+        self.plot.getPlotItem().setLabel("bottom", names[0])
+        self.plot.getPlotItem().setLabel("left", names[1])
+        rect = data_rect(dataset)
+        if keep_view and self._rect is not None and self._rect.contains(rect):
+            return  # an edit inside the grid: keep the grid and the view
+        self._rect = rect
+        xs = np.linspace(rect.left(), rect.right(), GRID)
+        ys = np.linspace(rect.top(), rect.bottom(), GRID)
+        gx, gy = np.meshgrid(xs, ys)
+        self._grid = np.column_stack([gx.ravel(), gy.ravel()])
+        # pixel centres on the grid points
+        step_x, step_y = rect.width() / (GRID - 1), rect.height() / (GRID - 1)
+        self._image_rect = QRectF(rect.left() - step_x / 2, rect.top() - step_y / 2,
+                                  rect.width() + step_x, rect.height() + step_y)
+        self.plot.getPlotItem().getViewBox().setRange(rect, padding=0)
+
+    def _update_class_selector(self, names):
+        if [self.class_selector.itemText(i) for i in range(self.class_selector.count())] == list(names):
+            return
+        self.class_selector.clear()
+        for name, rgb in zip(names, class_colors(len(names))):
+            swatch = QPixmap(12, 12)
+            swatch.fill(QColor(*rgb))
+            self.class_selector.addItem(QIcon(swatch), name)
+
+    # ----- editing ----------------------------------------------------------------------------
+    def add_point(self, x, y, label=None):
+        """Add a training point of class ``label`` (default: the selected class) and emit the new data."""
+        ds = self._dataset
+        label = self.class_selector.currentIndex() if label is None else int(label)
+        self._emit_edit(np.vstack([ds.X_train, [[x, y]]]), np.append(ds.y_train, label),
+                        ds.X_val, ds.y_val)
+
+    def remove_point_near(self, x, y):
+        """Remove the training or validation point nearest to (x, y) and emit the new data."""
+        ds = self._dataset
+        d_train = np.hypot(*(ds.X_train - [x, y]).T)
+        d_val = np.hypot(*(ds.X_val - [x, y]).T) if ds.n_val else np.array([np.inf])
+        X_val, y_val = ds.X_val, ds.y_val
+        X_train, y_train = ds.X_train, ds.y_train
+        if d_train.min() <= d_val.min():
+            keep = np.arange(ds.n_train) != d_train.argmin()
+            X_train, y_train = X_train[keep], y_train[keep]
+        else:
+            keep = np.arange(ds.n_val) != d_val.argmin()
+            X_val, y_val = X_val[keep], y_val[keep]
+        self._emit_edit(X_train, y_train, X_val, y_val)
+
+    def _emit_edit(self, X_train, y_train, X_val, y_val):
+        ds = self._dataset
+        try:
+            edited = Dataset(X_train, y_train, X_val, y_val, name=ds.name,
+                             class_names=ds.class_names, feature_names=ds.feature_names)
+        except DataError as error:
+            show_error(self, "Cannot change the data", str(error))
+            return
+        # Show the edit at once; the window retrains on it and redraws the regions.
+        self._set_dataset(edited, keep_view=True)
+        self.sig_dataset_edited.emit(edited)
+
+    def _on_click(self, event):
+        view_box = self.plot.getPlotItem().getViewBox()
+        where = event.scenePos()
+        if (self._grid is None or event.double() or not view_box.sceneBoundingRect().contains(where)
+                or self.legend.sceneBoundingRect().contains(where)):
+            return
+        point = view_box.mapSceneToView(event.scenePos())
+        if event.button() == Qt.MouseButton.LeftButton:
+            event.accept()
+            self.add_point(point.x(), point.y())
+        elif event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            self.remove_point_near(point.x(), point.y())
+
+
+def data_rect(dataset):
+    """The rectangle holding all points, plus a margin (a square-ish minimum for tiny spreads)."""
+    X = dataset.X_train if not dataset.n_val else np.vstack([dataset.X_train, dataset.X_val])
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = np.maximum((high - low) * MARGIN, 0.1)
+    low, high = low - pad, high + pad
+    return QRectF(low[0], low[1], high[0] - low[0], high[1] - low[1])
+
+
+def parameters_key(parameters):
+    """A cheap fingerprint of the parameter values: equal weights draw equal regions."""
+    return hash(b"".join(np.ascontiguousarray(p).tobytes() for p in parameters.values()))

@@ -1,0 +1,55 @@
+"""The gradient norm of every parameter over time, on a log axis.
+
+Vanishing gradients show up as curves sinking by orders of magnitude towards the first
+layer; exploding gradients as curves shooting up.
+"""
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout
+
+from .live_widget import LiveWidget
+from .style import DecadeAxis, add_legend, make_plot, series_color
+
+PREFIX = "grad_norm/"
+
+
+class GradNormPlot(LiveWidget):
+    """‖∂L/∂p‖ per parameter p (one curve each, weights solid, biases dashed, one colour per layer)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = make_plot(left="‖gradient‖ (log)", bottom="iteration", title="Gradient norm per parameter",
+                              axis_items={"left": DecadeAxis("left")})
+        item = self.plot.getPlotItem()
+        item.setLogMode(y=True)
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        add_legend(item)
+        self.curves = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.plot)
+        self.setMinimumSize(320, 240)
+
+    def draw(self, snapshot, trainer):
+        history = snapshot.history
+        names = [key[len(PREFIX):] for key in history if key.startswith(PREFIX)]
+        if names != list(self.curves):
+            self._make_curves(names)
+        for name, curve in self.curves.items():
+            curve.setData(history["iteration"], history[PREFIX + name])
+
+    def _make_curves(self, names):
+        self.clear_items()
+        layers = list(dict.fromkeys(name.rsplit(".", 1)[0] for name in names))
+        for name in names:
+            layer, kind = name.rsplit(".", 1) if "." in name else (name, "weight")
+            style = Qt.PenStyle.DashLine if kind == "bias" else Qt.PenStyle.SolidLine
+            pen = pg.mkPen(series_color(layers.index(layer)), width=1.5 if kind == "weight" else 1, style=style)
+            self.curves[name] = self.plot.getPlotItem().plot([], [], name=name, pen=pen)
+
+    def clear_items(self):
+        for curve in self.curves.values():
+            self.plot.getPlotItem().removeItem(curve)  # and from the legend
+        self.curves = {}
+

@@ -1,0 +1,76 @@
+"""Loss and accuracy curves over the iterations, train and validation."""
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
+
+from .live_widget import LiveWidget
+from .style import DecadeAxis, TRAIN_COLOR, VAL_COLOR, add_legend, make_plot
+
+# history key → (x key, legend name, pen). Thick or dashed lines over thousands of points
+# cost tens of milliseconds per frame, so only the main curves are a little thicker.
+_LOSS_CURVES = {
+    "train_loss": ("iteration", "train (total)", pg.mkPen(TRAIN_COLOR, width=1.5)),
+    "data_loss": ("iteration", "data", pg.mkPen("#4aa3df", width=1, style=Qt.PenStyle.DashLine)),
+    "reg_loss": ("iteration", "regularisation", pg.mkPen("#7f7f7f", width=1, style=Qt.PenStyle.DotLine)),
+    "val_loss": ("val_iteration", "validation", pg.mkPen(VAL_COLOR, width=1.5)),
+}
+_ACC_CURVES = {
+    "train_acc": ("iteration", "train", pg.mkPen(TRAIN_COLOR, width=1.5)),
+    "val_acc": ("val_iteration", "validation", pg.mkPen(VAL_COLOR, width=1.5)),
+}
+MAX_MARKERS = 60  # validation points get markers while they are few enough to tell apart
+
+
+class LossPlot(LiveWidget):
+    """Loss (data, regularisation, total, validation) above accuracy (train, validation)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.log_scale = QCheckBox("Log scale (loss)")
+        self.log_scale.setToolTip("Show the loss axis on a logarithmic scale")
+        self.log_scale.toggled.connect(self.set_log_scale)
+        self.loss_plot = make_plot(left="loss", axis_items={"left": DecadeAxis("left")})
+        self.acc_plot = make_plot(left="accuracy", bottom="iteration")
+        self.acc_plot.setXLink(self.loss_plot)
+        self.acc_plot.setYRange(0.0, 1.0, padding=0.1)  # room for the 0 and 1 labels
+        self.acc_plot.getPlotItem().enableAutoRange(axis="y", enable=False)
+        self.curves = {}
+        for plot, specs in ((self.loss_plot, _LOSS_CURVES), (self.acc_plot, _ACC_CURVES)):
+            item = plot.getPlotItem()
+            add_legend(item, bottom=plot is self.acc_plot, columns=2)  # accuracy rises: its legend sits low
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, mode="peak")
+            for key, (_, name, pen) in specs.items():
+                markers = {"symbol": "o", "symbolSize": 5, "symbolPen": pen,
+                           "symbolBrush": pen.color()} if key.startswith("val_") else {}
+                self.curves[key] = item.plot([], [], name=name, pen=pen, **markers)
+
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.log_scale)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.loss_plot, 3)
+        layout.addWidget(self.acc_plot, 2)
+        self.setMinimumSize(320, 320)
+
+    def set_log_scale(self, on):
+        """Linear or logarithmic loss axis (zeros, e.g. no regularisation, are left out)."""
+        self.log_scale.setChecked(on)
+        self.loss_plot.getPlotItem().setLogMode(y=on)
+
+    def is_log_scale(self):
+        return self.log_scale.isChecked()
+
+    def draw(self, snapshot, trainer):
+        history = snapshot.history
+        for key, (x_key, *_) in {**_LOSS_CURVES, **_ACC_CURVES}.items():
+            self.curves[key].setData(history[x_key], history[key])
+        markers = "o" if len(history["val_iteration"]) <= MAX_MARKERS else None
+        for key in ("val_loss", "val_acc"):
+            self.curves[key].setSymbol(markers)
+
+    def clear_items(self):
+        for curve in self.curves.values():
+            curve.setData([], [])

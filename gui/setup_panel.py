@@ -1,0 +1,399 @@
+"""The setup panel: data, model, loss, regularisation and optimizer, read and written as a TrainerConfig.
+
+Structural settings (data, model, loss, optimizer, batch, seeds) take effect when the user
+presses "Apply and rebuild"; the learning rate and the regularisation strength apply live.
+"""
+import dataclasses
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator, QValidator
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
+                               QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+from core.data import DATASET_NAMES, DataError, load_csv
+from core.training import TrainerConfig
+
+DATASETS = {"spiral": "Spiral", "circle": "Circle", "xor": "XOR", "gaussian": "Gaussian blobs",
+            "moons": "Moons", "digits": "Digits (8×8 images)", "iris": "Iris (4 features)"}
+TWO_CLASS = ("circle", "xor", "moons")
+MULTI_CLASS = ("spiral", "gaussian")
+DEFAULT_CLASSES = 3  # spiral and gaussian, when TrainerConfig.n_classes is None
+MODELS = {"svm": "Linear SVM", "softmax": "Softmax classifier", "mlp": "MLP (neural network)"}
+LINEAR_LOSS = {"svm": "hinge", "softmax": "softmax"}  # a linear model's name says its loss
+ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "leaky_relu": "leaky ReLU"}
+LOSSES = {"hinge": "Hinge (multiclass SVM)", "softmax": "Softmax cross-entropy"}
+OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov momentum",
+              "rmsprop": "RMSProp", "adam": "Adam"}
+DATA_FIELDS = ("dataset", "n_samples", "n_classes", "noise", "data_seed", "val_fraction",
+               "csv_path", "standardize")
+LIVE_FIELDS = ("lr", "reg")
+HIDDEN_PATTERN = r"\s*[1-9]\d{0,3}(\s*,\s*[1-9]\d{0,3})*\s*"
+
+
+class SetupPanel(QWidget):
+    """Every training setting; ``config()`` reads them, ``set_config()`` shows a config.
+
+    ``custom_dataset`` is the Dataset the next rebuild should train on (an imported CSV,
+    or the one given to ``set_config`` while the data settings stay unchanged), else None.
+    """
+
+    sig_rebuild_requested = Signal(object)   # TrainerConfig
+    sig_live_changed = Signal(str, float)    # ("lr" | "reg", value)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
+        self.custom_dataset = None
+        self._csv_path = ""
+        self._applied = TrainerConfig()
+
+        self.dataset = _combo(DATASETS, "The data to classify")
+        self.import_csv = QPushButton("Import CSV…")
+        self.import_csv.setToolTip("Load a table: numeric feature columns and a label column (the last)")
+        self.import_csv.clicked.connect(self.ask_import_csv)
+        self.n_samples = _spin(10, 5000, "Number of points generated", step=50)
+        self.n_classes = _spin(2, 10, "Number of classes (circle, XOR and moons have 2)")
+        self.noise = QDoubleSpinBox()
+        self.noise.setRange(0.0, 2.0)
+        self.noise.setSingleStep(0.05)
+        self.noise.setToolTip("Standard deviation of the jitter added to each point")
+        self.val_percent = _spin(0, 90, "Share of the data held out for validation", step=5)
+        self.val_percent.setSuffix(" %")
+        self.data_seed = _spin(0, 2**31 - 1, "Seed for generating and splitting the data")
+        self.standardize = QCheckBox("Standardize features")
+        self.standardize.setToolTip("Zero mean, unit variance per feature (digits, iris and CSV data)")
+
+        self.model = _combo(MODELS, "The classifier to train")
+        self.hidden = QLineEdit()
+        self.hidden.setPlaceholderText("e.g. 16,16")
+        self.hidden.setToolTip("Hidden layer sizes, comma separated: 16,16 is two layers of 16 units")
+        self.hidden.setValidator(QRegularExpressionValidator(QRegularExpression(HIDDEN_PATTERN), self))
+        self.activation = _combo(ACTIVATIONS, "The nonlinearity after each hidden layer")
+        self.seed = _spin(0, 2**31 - 1, "Seed for the initial weights and the batch order")
+
+        self.loss = _combo(LOSSES, "The data loss (a linear model's name fixes it)")
+        self.margin = QDoubleSpinBox()
+        self.margin.setRange(0.0, 10.0)
+        self.margin.setSingleStep(0.1)
+        self.margin.setToolTip("The hinge loss's margin Δ")
+        self.reg = LogSpinBox(1e-6, 10.0, allow_zero=True)
+        self.reg.setToolTip("L2 regularisation strength λ (applies at once)")
+
+        self.optimizer = _combo(OPTIMIZERS, "The update rule")
+        self.lr = LogSpinBox(1e-5, 10.0)
+        self.lr.setToolTip("Learning rate (applies at once); the arrows step 1, 2, 5, 10, …")
+        self.batch_size = _spin(0, 100000, "Samples per iteration", step=16)
+        self.batch_size.setSpecialValueText("full batch")
+
+        self.apply_button = QPushButton("Apply and rebuild")
+        self.apply_button.setToolTip("Build a new model with these settings (training starts over)")
+        self.apply_button.clicked.connect(self.apply)
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.setToolTip("Show the settings of the current model again")
+        self.revert_button.clicked.connect(lambda: self.set_config(self._applied, self.custom_dataset))
+
+        self._lay_out()
+        for combo in (self.dataset, self.model, self.activation, self.loss, self.optimizer):
+            combo.currentIndexChanged.connect(self._update_state)
+        for spin in (self.n_samples, self.n_classes, self.noise, self.val_percent, self.data_seed,
+                     self.seed, self.margin, self.batch_size):
+            spin.valueChanged.connect(self._update_state)
+        self.standardize.toggled.connect(self._update_state)
+        self.hidden.textChanged.connect(self._update_state)
+        self.lr.valueChanged.connect(lambda value: self._live("lr", value))
+        self.reg.valueChanged.connect(lambda value: self._live("reg", value))
+        self.set_config(TrainerConfig())
+
+    def _lay_out(self):
+        data = QFormLayout()
+        data.addRow("Data set:", self.dataset)
+        data.addRow("", self.import_csv)
+        data.addRow("Samples:", self.n_samples)
+        data.addRow("Classes:", self.n_classes)
+        data.addRow("Noise:", self.noise)
+        data.addRow("Validation:", self.val_percent)
+        data.addRow("Data seed:", self.data_seed)
+        data.addRow("", self.standardize)
+        model = QFormLayout()
+        model.addRow("Model:", self.model)
+        model.addRow("Hidden layers:", self.hidden)
+        model.addRow("Activation:", self.activation)
+        model.addRow("Init seed:", self.seed)
+        loss = QFormLayout()
+        loss.addRow("Loss:", self.loss)
+        loss.addRow("Margin Δ:", self.margin)
+        loss.addRow("Regularisation λ:", self.reg)
+        optimizer = QFormLayout()
+        optimizer.addRow("Optimizer:", self.optimizer)
+        optimizer.addRow("Learning rate:", self.lr)
+        optimizer.addRow("Batch size:", self.batch_size)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
+
+        self._boxes = []
+        for title, form in (("Data", data), ("Model", model), ("Loss", loss), ("Optimizer", optimizer)):
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            box = QGroupBox(title)
+            box.setLayout(form)
+            self._boxes.append(box)
+        content = QWidget()
+        self._grid = QGridLayout(content)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._columns = 0
+        self._arrange(1)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.addWidget(scroll, 1)
+        column.addLayout(buttons)
+        self._one_column_width = content.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(self._one_column_width + 12)
+
+    def _arrange(self, columns):
+        """Data and model side by side with loss and optimizer when the dock is wide, else one column."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for k, box in enumerate(self._boxes):
+            self._grid.removeWidget(box)
+            if columns == 2:
+                self._grid.addWidget(box, k // 2, k % 2)
+            else:
+                self._grid.addWidget(box, k, 0)
+        self._grid.setRowStretch(len(self._boxes), 1)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._arrange(2 if event.size().width() >= 2 * self._one_column_width else 1)
+
+    # ----- reading and writing ----------------------------------------------------------------
+    def config(self):
+        """The settings as shown; settings the panel doesn't show keep their applied values.
+
+        The class count is None where it is the data set's own (2 or 3) or doesn't apply, as in
+        TrainerConfig; hidden layers are the last applied ones while their text is unfinished.
+        """
+        dataset = self.dataset.currentData()
+        hidden = self._applied.hidden
+        if self.hidden.hasAcceptableInput():
+            hidden = [int(size) for size in self.hidden.text().split(",")]
+        n_classes = self.n_classes.value()
+        if dataset not in MULTI_CLASS or n_classes == DEFAULT_CLASSES:
+            n_classes = None
+        return dataclasses.replace(
+            self._applied, dataset=dataset, n_samples=self.n_samples.value(), n_classes=n_classes,
+            noise=round(self.noise.value(), 6), data_seed=self.data_seed.value(),
+            val_fraction=self.val_percent.value() / 100, csv_path=self._csv_path if dataset == "csv" else "",
+            standardize=self.standardize.isChecked(), model=self.model.currentData(), hidden=hidden,
+            activation=self.activation.currentData(), loss=self.loss.currentData(),
+            margin=round(self.margin.value(), 6), reg=self.reg.value(),
+            optimizer=self.optimizer.currentData(), lr=self.lr.value(),
+            batch_size=self.batch_size.value() or None, seed=self.seed.value())
+
+    def set_config(self, config, dataset=None):
+        """Show ``config`` as the applied settings; ``dataset`` is what it trains on, if not rebuilt from it."""
+        self._applied = dataclasses.replace(config, hidden=list(config.hidden))
+        self.custom_dataset = dataset
+        if config.dataset == "csv":
+            self._set_csv_entry(config.csv_path)
+        controls = self.findChildren(QWidget)
+        blocked = [control.blockSignals(True) for control in controls]
+        try:
+            _select(self.dataset, config.dataset)
+            self.n_samples.setValue(config.n_samples)
+            self.n_classes.setValue(_class_count(config))
+            self.noise.setValue(config.noise)
+            self.val_percent.setValue(round(config.val_fraction * 100))
+            self.data_seed.setValue(config.data_seed)
+            self.standardize.setChecked(config.standardize)
+            _select(self.model, config.model)
+            self.hidden.setText(",".join(str(size) for size in config.hidden))
+            _select(self.activation, config.activation)
+            self.seed.setValue(config.seed)
+            _select(self.loss, config.loss)
+            self.margin.setValue(config.margin)
+            self.reg.setValue(config.reg)
+            _select(self.optimizer, config.optimizer)
+            self.lr.setValue(config.lr)
+            self.batch_size.setValue(int(config.batch_size or 0))
+        finally:
+            for control, was_blocked in zip(controls, blocked):
+                control.blockSignals(was_blocked)
+        self._update_state()
+
+    def has_pending_changes(self):
+        """True when structural settings differ from the applied ones."""
+        return _structural(self.config()) != _structural(self._applied)
+
+    def apply(self):
+        """Emit ``sig_rebuild_requested`` with the shown settings (if they are valid)."""
+        if not self.hidden.hasAcceptableInput():
+            return
+        config = self.config()
+        if _data_part(config) != _data_part(self._applied):
+            self.custom_dataset = None  # new data settings: build the data from them
+        self._applied = config
+        self._update_state()
+        self.sig_rebuild_requested.emit(config)
+
+    # ----- CSV import -------------------------------------------------------------------------
+    def ask_import_csv(self):
+        """Ask for a CSV file, load it and request a rebuild; a bad file leaves everything as it was."""
+        path, _ = QFileDialog.getOpenFileName(self, "Import CSV", str(Path(self._csv_path).parent)
+                                              if self._csv_path else "",
+                                              "CSV files (*.csv *.csv.gz *.txt);;All files (*)")
+        if path:
+            self.import_csv_file(path)
+
+    def import_csv_file(self, path):
+        config = self.config()
+        try:
+            dataset = load_csv(path, val_fraction=config.val_fraction, seed=config.data_seed)
+        except DataError as error:
+            message = str(error) if str(path) in str(error) else f"{path}: {error}"
+            QMessageBox.critical(self, "Cannot import CSV", f"{message}\n\nThe current data is kept.")
+            return
+        self._set_csv_entry(path)
+        _select(self.dataset, "csv")
+        config = self.config()
+        self._applied = config
+        self.custom_dataset = dataset.standardized() if config.standardize else dataset
+        self._update_state()
+        self.sig_rebuild_requested.emit(config)
+
+    def _set_csv_entry(self, path):
+        self._csv_path = str(path)
+        index = self.dataset.findData("csv")
+        label = f"CSV: {Path(path).name}"
+        if index < 0:
+            self.dataset.blockSignals(True)
+            self.dataset.addItem(label, "csv")
+            self.dataset.blockSignals(False)
+            index = self.dataset.count() - 1
+        self.dataset.setItemText(index, label)
+        self.dataset.setItemData(index, str(path), Qt.ItemDataRole.ToolTipRole)
+
+    # ----- state ------------------------------------------------------------------------------
+    def _live(self, name, value):
+        setattr(self._applied, name, value)
+        self.sig_live_changed.emit(name, value)
+
+    def _update_state(self):
+        dataset, model = self.dataset.currentData(), self.model.currentData()
+        generated = dataset in DATASET_NAMES
+        self.n_samples.setEnabled(generated)
+        self.noise.setEnabled(generated)
+        self.n_classes.setEnabled(generated and dataset not in TWO_CLASS)
+        if dataset in TWO_CLASS:
+            self.n_classes.setValue(2)
+        self.standardize.setEnabled(not generated)
+        mlp = model == "mlp"
+        self.hidden.setEnabled(mlp)
+        self.activation.setEnabled(mlp)
+        self.loss.setEnabled(mlp)
+        if not mlp:
+            _select(self.loss, LINEAR_LOSS[model])
+        self.margin.setEnabled(self.loss.currentData() == "hinge")
+        valid = self.hidden.hasAcceptableInput() or not mlp
+        self.hidden.setStyleSheet("" if valid else "QLineEdit { border: 1px solid #d62728; }")
+        pending = self.has_pending_changes()
+        self.apply_button.setEnabled(valid and pending)
+        self.revert_button.setEnabled(pending or not valid)
+
+
+class LogSpinBox(QDoubleSpinBox):
+    """A spin box for rates spanning decades: the arrows step 1, 2, 5, 10, 20, …; typing takes any value.
+
+    With ``allow_zero`` the value can also be 0, shown as "0 (off)".
+    """
+
+    def __init__(self, smallest, largest, allow_zero=False, parent=None):
+        super().__init__(parent)
+        self.setDecimals(12)  # no rounding of small rates
+        self.setRange(0.0 if allow_zero else smallest, largest)
+        self.setKeyboardTracking(False)  # one valueChanged on Enter, not one per keystroke
+        if allow_zero:
+            self.setSpecialValueText("0 (off)")
+        self._ladder = ([0.0] if allow_zero else []) + [
+            m * 10.0 ** e for e in range(math.floor(math.log10(smallest)), math.ceil(math.log10(largest)) + 1)
+            for m in (1, 2, 5) if smallest <= m * 10.0 ** e <= largest]
+
+    def textFromValue(self, value):
+        return f"{value:.4g}"
+
+    def valueFromText(self, text):
+        if text == self.specialValueText():
+            return self.minimum()
+        try:
+            return float(text)
+        except ValueError:
+            return self.value()
+
+    def validate(self, text, pos):
+        if text == self.specialValueText():
+            return QValidator.State.Acceptable, text, pos
+        try:
+            value = float(text)
+        except ValueError:
+            partial = all(ch in "0123456789.eE+-" for ch in text)
+            return (QValidator.State.Intermediate if partial else QValidator.State.Invalid), text, pos
+        inside = self.minimum() <= value <= self.maximum()
+        return (QValidator.State.Acceptable if inside else QValidator.State.Intermediate), text, pos
+
+    def stepBy(self, steps):
+        value = self.value()
+        if steps > 0:
+            above = [v for v in self._ladder if v > value * (1 + 1e-9)]
+            target = above[min(steps, len(above)) - 1] if above else value
+        else:
+            below = [v for v in self._ladder if v < value * (1 - 1e-9)]
+            target = below[max(len(below) + steps, 0)] if below else value
+        self.setValue(target)
+
+
+def _combo(choices, tip):
+    combo = QComboBox()
+    for key, label in choices.items():
+        combo.addItem(label, key)
+    combo.setToolTip(tip)
+    return combo
+
+
+def _spin(low, high, tip, step=1):
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setSingleStep(step)
+    spin.setToolTip(tip)
+    return spin
+
+
+def _select(combo, key):
+    index = combo.findData(key)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def _class_count(config):
+    if config.n_classes is not None:
+        return int(config.n_classes)
+    return 2 if config.dataset in TWO_CLASS else DEFAULT_CLASSES
+
+
+def _structural(config):
+    """The settings that need a rebuild, the class count spelled out."""
+    settings = {k: v for k, v in config.to_dict().items() if k not in LIVE_FIELDS}
+    settings["n_classes"] = _class_count(config) if config.dataset in DATASET_NAMES else None
+    return settings
+
+
+def _data_part(config):
+    return {k: v for k, v in _structural(config).items() if k in DATA_FIELDS}

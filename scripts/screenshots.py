@@ -1,0 +1,77 @@
+"""Render the README's screenshots offscreen at 1280×800: after a backward pass, and after a few
+hundred iterations. Writes docs/screenshots/backward.png and docs/screenshots/trained.png.
+
+Run: ``make screenshots`` (or ``QT_QPA_PLATFORM=offscreen python scripts/screenshots.py``).
+Settings go to a temporary directory, so the user's window layout is neither used nor changed.
+"""
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+TRAINED_ITERATIONS = 400
+
+
+def settle(ms=300):
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def trigger(window, *names):
+    for name in names:
+        window.findChild(QAction, name).trigger()
+
+
+def node_named(window, name):
+    return next(n.id for n in window.trainer.snapshot().graph if n.name == name)
+
+
+def save(window, name):
+    window.refresh()
+    settle()
+    path = OUT / name
+    window.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+def main():
+    settings_dir = tempfile.mkdtemp(prefix="screenshots-settings-")
+    for fmt in (QSettings.NativeFormat, QSettings.IniFormat):
+        QSettings.setPath(fmt, QSettings.UserScope, settings_dir)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from gui import MainWindow
+    OUT.mkdir(parents=True, exist_ok=True)
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+    settle()
+
+    trigger(window, "action_forward", "action_loss")
+    relu = max(n.id for n in window.trainer.snapshot().graph if n.op == "relu")
+    while window.trainer.snapshot().active_node != relu:   # step back to the last ReLU
+        trigger(window, "action_step_node")
+    window.graph_view.select_node(relu)
+    save(window, "backward.png")
+
+    trigger(window, "action_step")
+    window.trainer.run(TRAINED_ITERATIONS - 2)
+    trigger(window, "action_forward", "action_loss", "action_backward", "action_update")
+    window.graph_view.select_node(node_named(window, "2.weight"))
+    save(window, "trained.png")
+    window.close()
+    app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

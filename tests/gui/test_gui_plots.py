@@ -1,0 +1,212 @@
+"""The plot widgets on a real trainer: curves follow the history, regions follow the weights."""
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from core.training import TrainerConfig, build_trainer
+from gui.plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
+
+
+@pytest.fixture
+def trainer():
+    return build_trainer(TrainerConfig())
+
+
+def shown(qtbot, widget):
+    qtbot.addWidget(widget)
+    widget.resize(640, 480)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_loss_curves_have_as_many_points_as_the_history(qtbot, trainer):
+    plot = shown(qtbot, LossPlot())
+    trainer.run(25)
+    plot.show_snapshot(trainer.snapshot(), trainer)
+
+    history = trainer.history
+    for key in ("train_loss", "data_loss", "reg_loss", "train_acc"):
+        x, y = plot.curves[key].getOriginalDataset()
+        assert len(x) == len(history["iteration"]) == 25
+        assert np.allclose(y, history[key])
+    x, y = plot.curves["val_loss"].getOriginalDataset()
+    assert list(x) == history["val_iteration"] == [1, 10, 20]
+    assert np.allclose(y, history["val_loss"])
+
+
+def test_loss_axis_toggles_between_linear_and_log(qtbot, trainer):
+    plot = shown(qtbot, LossPlot())
+    trainer.run(5)
+    plot.show_snapshot(trainer.snapshot(), trainer)
+    axis = plot.loss_plot.getPlotItem().getAxis("left")
+    assert not plot.is_log_scale() and not axis.logMode
+
+    plot.log_scale.click()
+
+    assert plot.is_log_scale() and axis.logMode
+    plot.set_log_scale(False)
+    assert not plot.log_scale.isChecked() and not axis.logMode
+
+
+def test_a_hidden_plot_draws_its_latest_snapshot_when_shown(qtbot, trainer):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    trainer.run(3)
+    plot.show_snapshot(trainer.snapshot(), trainer)
+    assert len(plot.curves["train_loss"].getOriginalDataset()[0] or []) == 0
+
+    plot.show()
+    qtbot.waitExposed(plot)
+
+    assert len(plot.curves["train_loss"].getOriginalDataset()[0]) == 3
+    plot.clear()
+    assert len(plot.curves["train_loss"].getOriginalDataset()[0] or []) == 0
+
+
+def test_the_decision_boundary_changes_as_the_model_trains(qtbot, trainer):
+    plot = shown(qtbot, BoundaryPlot())
+    plot.show_snapshot(trainer.snapshot(), trainer)
+    before = plot.boundary_image().copy()
+    assert before.shape == (100, 100)
+
+    trainer.run(50)
+    plot.show_snapshot(trainer.snapshot(), trainer)
+
+    after = plot.boundary_image()
+    assert (before != after).mean() > 0.05
+    assert set(np.unique(after)) <= {0, 1, 2}
+    image = plot.image.image
+    assert image.shape == (100, 100, 3) and tuple(plot.image.getLevels()) == (0, 255)
+
+
+def test_the_boundary_is_not_recomputed_for_the_same_weights(qtbot, trainer, monkeypatch):
+    plot = shown(qtbot, BoundaryPlot())
+    plot.show_snapshot(trainer.snapshot(), trainer)
+    calls = []
+    monkeypatch.setattr(trainer, "predict", lambda X: calls.append(X) or np.zeros((len(X), 3)))
+
+    trainer.step_phase()  # forward: the weights stay the same
+    plot.show_snapshot(trainer.snapshot(), trainer)
+
+    assert calls == []
+
+
+def test_clicks_add_a_point_of_the_chosen_class_and_remove_the_nearest(qtbot, trainer):
+    plot = shown(qtbot, BoundaryPlot())
+    plot.show_snapshot(trainer.snapshot(), trainer)
+    ds = trainer.dataset
+    plot.class_selector.setCurrentIndex(2)
+
+    with qtbot.waitSignal(plot.sig_dataset_edited) as added:
+        click(qtbot, plot, 0.3, -0.4, Qt.MouseButton.LeftButton)
+    new = added.args[0]
+    assert new.n_train == ds.n_train + 1
+    assert np.bincount(new.y_train)[2] == np.bincount(ds.y_train)[2] + 1
+    assert np.allclose(new.X_train[-1], [0.3, -0.4], atol=0.03)
+    assert new.n_val == ds.n_val and new.class_names == ds.class_names
+
+    target = ds.X_train[7]
+    with qtbot.waitSignal(plot.sig_dataset_edited) as removed:
+        click(qtbot, plot, *target, Qt.MouseButton.RightButton)
+    newer = removed.args[0]
+    assert newer.n_train == new.n_train - 1
+    assert np.bincount(newer.y_train, minlength=3)[ds.y_train[7]] == np.bincount(new.y_train)[ds.y_train[7]] - 1
+    assert not any(np.allclose(row, target) for row in newer.X_train)
+
+
+def test_removing_the_nearest_point_can_take_a_validation_point(qtbot, trainer):
+    plot = shown(qtbot, BoundaryPlot())
+    plot.show_snapshot(trainer.snapshot(), trainer)
+    ds = trainer.dataset
+    with qtbot.waitSignal(plot.sig_dataset_edited) as removed:
+        plot.remove_point_near(*ds.X_val[0])
+    assert removed.args[0].n_val == ds.n_val - 1 and removed.args[0].n_train == ds.n_train
+
+
+def test_the_boundary_tab_explains_itself_for_data_that_is_not_2d(qtbot):
+    trainer = build_trainer(TrainerConfig(dataset="digits", model="softmax"))
+    plot = shown(qtbot, BoundaryPlot())
+    plot.show_snapshot(trainer.snapshot(), trainer)
+
+    assert plot.stack.currentWidget() is plot.message
+    assert "2-D" in plot.message.text() and "64 features" in plot.message.text()
+    assert plot.boundary_image() is None
+
+
+def test_weight_heat_maps_have_levels_symmetric_around_zero(qtbot, trainer):
+    plot = shown(qtbot, WeightsPlot())
+    trainer.run(3)
+    trainer.step_phase()
+    trainer.step_phase()
+    trainer.step_phase()  # backward: gradients exist
+    snapshot = trainer.snapshot()
+    plot.show_snapshot(snapshot, trainer)
+
+    assert plot.selected() == ("param", "0.weight")
+    low, high = plot.weights.levels()
+    assert low == -high == pytest.approx(-np.abs(snapshot.parameters["0.weight"]).max())
+    low, high = plot.gradient.levels()
+    assert low == -high == pytest.approx(-np.abs(snapshot.gradients["0.weight"]).max())
+    assert plot.weights.image.image.shape == (16, 2)
+
+    plot.selector.setCurrentIndex(plot.selector.findData("param:4.bias"))
+    assert plot.weights.image.image.shape == (3, 1)
+    assert plot.weights.bar.levels() == plot.weights.levels()
+
+
+def test_the_gradient_panel_is_empty_before_backward(qtbot, trainer):
+    plot = shown(qtbot, WeightsPlot())
+    plot.show_snapshot(trainer.snapshot(), trainer)
+    assert plot.gradient.image.image is None
+    assert "after backward" in plot.gradient.plot.titleLabel.text
+
+
+def test_digit_class_templates_are_8x8_tiles(qtbot):
+    trainer = build_trainer(TrainerConfig(dataset="digits", model="softmax"))
+    trainer.run(2)
+    plot = shown(qtbot, WeightsPlot())
+    plot.show_snapshot(trainer.snapshot(), trainer)
+
+    assert plot.selected() == ("tiles", "0.weight")
+    assert "class templates" in plot.selector.currentText()
+    tiles = plot.weights.image.image
+    weight = trainer.model.state_dict()["0.weight"]
+    assert np.isnan(tiles).sum() == tiles.size - weight.size  # gaps between 10 tiles of 64
+    assert np.allclose(tiles[3:11, 0:8], weight[0].reshape(8, 8))  # below the label space
+    assert [label.toPlainText() for label in plot.weights.labels] == [str(k) for k in range(10)]
+
+
+def test_gradient_norms_one_curve_per_parameter_on_a_log_axis(qtbot, trainer):
+    plot = shown(qtbot, GradNormPlot())
+    trainer.run(10)
+    plot.show_snapshot(trainer.snapshot(), trainer)
+
+    assert list(plot.curves) == ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"]
+    x, y = plot.curves["2.weight"].getOriginalDataset()
+    assert list(x) == trainer.history["iteration"]
+    assert np.allclose(y, trainer.history["grad_norm/2.weight"])
+    assert plot.plot.getPlotItem().getAxis("left").logMode
+
+    svm = build_trainer(TrainerConfig(model="svm"))
+    svm.run(2)
+    plot.show_snapshot(svm.snapshot(), svm)
+    assert list(plot.curves) == ["0.weight", "0.bias"]
+    assert len(plot.plot.getPlotItem().legend.items) == 2
+
+
+def test_a_click_on_a_point_adds_another_there(qtbot, trainer):
+    plot = shown(qtbot, BoundaryPlot())
+    plot.show_snapshot(trainer.snapshot(), trainer)
+    x, y = trainer.dataset.X_train[3]
+    with qtbot.waitSignal(plot.sig_dataset_edited) as added:
+        click(qtbot, plot, x, y, Qt.MouseButton.LeftButton)
+    assert added.args[0].n_train == trainer.dataset.n_train + 1
+
+
+def click(qtbot, plot, x, y, button):
+    """A real mouse click at data coordinates (x, y)."""
+    view_box = plot.plot.getPlotItem().getViewBox()
+    scene_point = view_box.mapViewToScene(QPointF(x, y))
+    widget_point = plot.plot.mapFromScene(scene_point)
+    qtbot.mouseClick(plot.plot.viewport(), button, pos=widget_point)
