@@ -235,6 +235,10 @@ class MainWindow(QMainWindow):
             self._report(title, exc)
         self._node_stepping = node_step
         self._changed(now=True)
+        if node_step:  # the inspector follows the node that just sent its gradients
+            active = self.snapshot().active_node
+            if active is not None:
+                self.graph_view.select_node(active)
 
     def _report(self, title, exc):
         show_error(self, f"{title} failed", f"{type(exc).__name__}: {exc}")

@@ -1,7 +1,7 @@
 """Class regions of a 2-D classifier under its training and validation points; click to edit the data."""
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -47,6 +47,7 @@ class BoundaryPlot(LiveWidget):
         item.addItem(self.train_points)
         item.addItem(self.val_points)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
+        item.getViewBox().sigRangeChanged.connect(self._view_changed)
 
         self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -126,6 +127,10 @@ class BoundaryPlot(LiveWidget):
         rect = data_rect(dataset)
         if keep_view and self._rect is not None and self._rect.contains(rect):
             return  # an edit inside the grid: keep the grid and the view
+        self._set_grid(rect)
+        self.plot.getPlotItem().getViewBox().setRange(rect, padding=0)
+
+    def _set_grid(self, rect):
         self._rect = rect
         xs = np.linspace(rect.left(), rect.right(), GRID)
         ys = np.linspace(rect.top(), rect.bottom(), GRID)
@@ -135,7 +140,18 @@ class BoundaryPlot(LiveWidget):
         step_x, step_y = rect.width() / (GRID - 1), rect.height() / (GRID - 1)
         self._image_rect = QRectF(rect.left() - step_x / 2, rect.top() - step_y / 2,
                                   rect.width() + step_x, rect.height() + step_y)
-        self.plot.getPlotItem().getViewBox().setRange(rect, padding=0)
+
+    def _view_changed(self, view_box, _ranges):
+        """The regions fill whatever the view shows (the locked aspect ratio widens it; the user
+        may zoom and pan): a new view range gets a new grid."""
+        rect = view_box.viewRect()
+        if self._grid is None or _same_rect(rect, self._rect):
+            return
+        self._set_grid(rect)
+        self._key = None
+        if self._latest is not None:
+            self._stale = True
+            QTimer.singleShot(0, self, self.refresh)
 
     def _update_class_selector(self, names):
         if [self.class_selector.itemText(i) for i in range(self.class_selector.count())] == list(names):
@@ -194,6 +210,12 @@ class BoundaryPlot(LiveWidget):
         elif event.button() == Qt.MouseButton.RightButton:
             event.accept()
             self.remove_point_near(point.x(), point.y())
+
+
+def _same_rect(a, b):
+    scale = max(abs(b.width()), abs(b.height()), 1e-12)
+    return all(abs(p - q) <= 1e-9 * scale for p, q in
+               zip((a.left(), a.top(), a.width(), a.height()), (b.left(), b.top(), b.width(), b.height())))
 
 
 def data_rect(dataset):

@@ -136,3 +136,13 @@ def test_check_tables_line_up():
     text = check_table(ChainCheck("", ("entry", "x"), (("[0]", 1.5), ("[10]", -0.25))))
     lines = text.splitlines()
     assert len({len(line) for line in lines}) == 1 and lines[2].endswith("−0.25")
+
+
+def test_next_node_opens_the_active_node_in_the_inspector(window):
+    trigger(window, "action_forward", "action_loss")
+    for _ in range(3):
+        trigger(window, "action_step_node")
+        snapshot = window.trainer.snapshot()
+        assert window.inspector.node_id == snapshot.active_node
+        active = snapshot.graph[snapshot.active_node]
+        assert np.array_equal(window.inspector.upstream.values, active.upstream)
