@@ -143,12 +143,13 @@ class GraphView(QGraphicsView):
         self.marked = frozenset(marked)
 
     # ----- selection -------------------------------------------------------------------------
-    def select_node(self, node_id):
-        """Select a node (or None) and tell the inspector."""
+    def select_node(self, node_id, notify=True):
+        """Select a node (or None) and, with ``notify``, tell the inspector."""
         self.selected = node_id if node_id in self.node_items else None
         for i, item in self.node_items.items():
             item.set_selected(i == self.selected)
-        self.sig_node_selected.emit(self.selected)
+        if notify:
+            self.sig_node_selected.emit(self.selected)
 
     def mousePressEvent(self, event):
         item = self.itemAt(event.position().toPoint())

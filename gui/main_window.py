@@ -235,10 +235,18 @@ class MainWindow(QMainWindow):
             self._report(title, exc)
         self._node_stepping = node_step
         self._changed(now=True)
-        if node_step:  # the inspector follows the node that just sent its gradients
-            active = self.snapshot().active_node
-            if active is not None:
-                self.graph_view.select_node(active)
+        if node_step:
+            self._follow(self.snapshot().active_node)
+
+    def _follow(self, node_id):
+        """Select the node that just sent its gradients; the inspector draws it at its next turn
+        (drawing it here would make the click slower than the graph's repaint)."""
+        if node_id is None:
+            return
+        self.graph_view.select_node(node_id, notify=False)
+        self.inspector.node_id = node_id
+        self.inspector_dock.raise_()
+        self.redraw.panels_changed()
 
     def _report(self, title, exc):
         show_error(self, f"{title} failed", f"{type(exc).__name__}: {exc}")

@@ -142,7 +142,8 @@ def test_next_node_opens_the_active_node_in_the_inspector(window):
     trigger(window, "action_forward", "action_loss")
     for _ in range(3):
         trigger(window, "action_step_node")
+        window.refresh()
         snapshot = window.trainer.snapshot()
-        assert window.inspector.node_id == snapshot.active_node
+        assert window.inspector.node_id == snapshot.active_node == window.graph_view.selected
         active = snapshot.graph[snapshot.active_node]
         assert np.array_equal(window.inspector.upstream.values, active.upstream)
