@@ -4,12 +4,12 @@ No Qt here. Exit codes: 0 done, 1 training diverged or an output could not be wr
 2 bad arguments or an unreadable input file, 130 interrupted (Ctrl-C).
 """
 import argparse
+import importlib.util
 import sys
 import time
 from pathlib import Path
 
 COMMANDS = ("train",)
-TWO_CLASS_DATASETS = ("circle", "xor", "moons")
 DEFAULT_LR = {"sgd": 0.5, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.01, "adam": 0.01}
 
 
@@ -55,6 +55,7 @@ def run(argv, stdout=None, stderr=None):
 
 
 def build_parser():
+    """The argparse parser of every command; each sets ``run``, the function that carries it out."""
     from core.data import DATASET_NAMES
     from core.io import WEIGHT_FORMATS
     from core.nn import ACTIVATIONS
@@ -197,7 +198,7 @@ def config_from_args(args):
     return TrainerConfig(
         dataset="csv" if args.csv else args.dataset, csv_path=str(args.csv or ""),
         n_samples=args.samples,
-        n_classes=args.classes or (2 if args.dataset in TWO_CLASS_DATASETS else 3),
+        n_classes=args.classes,  # None: the generator's own default
         noise=args.noise, data_seed=args.data_seed, val_fraction=args.val_fraction,
         standardize=args.standardize, model=args.model, hidden=args.hidden,
         activation=args.activation, loss=args.loss or ("hinge" if args.model == "svm" else "softmax"),
@@ -212,6 +213,9 @@ def _output_problem(args):
     if args.export is not None and args.export.suffix.lower() not in WEIGHT_FORMATS:
         return (f"--export {args.export}: unknown weights format; use a name ending in "
                 f"{', '.join(WEIGHT_FORMATS)}")
+    if (args.export is not None and args.export.suffix.lower() == ".onnx"
+            and importlib.util.find_spec("onnx") is None):
+        return f"--export {args.export}: ONNX export needs the optional onnx package (pip install onnx)"
     for flag, path in (("--export", args.export), ("--save-session", args.save_session)):
         if path is not None and not path.parent.is_dir():
             return f"{flag} {path}: the directory {path.parent} does not exist"
@@ -242,6 +246,7 @@ class ProgressBar:
         self.stream.flush()
 
     def draw(self, trainer):
+        """Redraw the line: bar, count, rate, latest loss and accuracies, time left."""
         self.last = now = time.perf_counter()
         self._drawn = self.done
         rate = self.done / max(now - self.start, 1e-9)

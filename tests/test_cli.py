@@ -174,3 +174,9 @@ def test_no_command_starts_the_app(monkeypatch):
     monkeypatch.setitem(sys.modules, "gui.app", fake)
     assert main.main([]) == 0 and calls == [[]]
     assert main.main(["-style", "fusion"]) == 0 and calls[-1] == ["-style", "fusion"]
+
+
+def test_onnx_export_without_onnx_installed_fails_before_training(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnx", None)  # as if the optional package were missing
+    code, out, err = run(capsys, "--export", str(tmp_path / "w.onnx"), "--iterations", "1")
+    assert code == 2 and out == "" and "optional onnx package" in err and err.count("\n") == 1

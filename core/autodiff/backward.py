@@ -51,7 +51,7 @@ def _seed(root, grad, create_graph):
                 "gradient ∂L/∂out of the same shape (or reduce it first, e.g. out.sum().backward()).")
         grad = np.array(1, dtype=root.dtype).reshape(root.shape)  # a fresh 1 (np.ones_like is slower)
     else:
-        grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=root.dtype)
+        grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=root.dtype)
         if grad.shape != root.shape:
             raise ValueError(f"backward(): grad has shape {grad.shape} but the tensor has shape "
                              f"{root.shape}; they must match.")
@@ -74,8 +74,9 @@ def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, re
     ns = tensor_ns if create_graph else numpy_ns
     seed = _seed(root, grad, create_graph)
     grads = {root: seed}
-    # Memory owners of the arrays handed to a leaf as its .grad without a copy (the seed may be
-    # the caller's array). None: always copy (create_graph, or record keeps gradients on display).
+    # ids of the memory owners already handed out as a .grad (see _accumulate_leaf), starting
+    # with the seed's, which may be the caller's array. None: always copy (create_graph; or
+    # record, where the arrays stay on display as upstream/downstream gradients).
     taken = None if create_graph or record else {id(_owner(seed))}
     for node in reversed(toposort(root)):
         g = grads.pop(node, None)
@@ -100,9 +101,8 @@ def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, re
         for i, parent in enumerate(parents):
             if not (isinstance(parent, Tensor) and parent.requires_grad):
                 continue
-            rule = rules[i] if type(rules) is tuple else prim.vjp_rule(i)
             try:
-                d = rule(ns, g, ans, *inputs, saved=saved, **params)
+                d = rules[i](ns, g, ans, *inputs, saved=saved, **params)
             except AnomalyError as error:  # with create_graph, an op inside the rule sees it first
                 raise AnomalyError(f"detect_anomaly: non-finite gradient in the backward pass of op "
                                    f"'{prim.name}' at node '{node.name or prim.name}' ({error})") from None
@@ -127,13 +127,19 @@ def _owner(array):
     return array if array.base is None else array.base
 
 
-def _accumulate_leaf(leaf, g, create_graph, taken=None):
+def _accumulate_leaf(leaf, g, create_graph, taken):
+    """Add ``g`` into ``leaf.grad``; the first gradient may become ``.grad`` without a copy.
+
+    Taking the array a VJP rule just made saves a copy of every parameter gradient per step.
+    It is safe because backward never writes into an array (rules return new arrays or views of
+    their upstream gradient, and accumulation makes new sums), so the array can only be shared
+    with another leaf (``add`` sends one array to both inputs), with the caller's seed, or with a
+    read-only or partial view: ``taken`` rules out the first two, the checks below the third.
+    """
     if create_graph:
         leaf.grad = g if leaf.grad is None else leaf.grad + g
     elif leaf.grad is None:
-        # VJP rules never write into arrays, so an array that a rule just made (or a view
-        # of all of it) can become .grad as it is, unless another leaf took it already.
-        owner = g.base if type(g) is np.ndarray and g.base is not None else g
+        owner = _owner(g) if type(g) is np.ndarray else None
         if (taken is not None and type(owner) is np.ndarray and owner.base is None
                 and id(owner) not in taken and owner.nbytes == g.nbytes
                 and g.dtype == leaf.data.dtype and g.flags.writeable):
@@ -172,5 +178,6 @@ def gradients(output, inputs, grad=None, *, create_graph=False, retain_graph=Non
 
 
 def run_backward(root, grad=None, *, create_graph=False, retain_graph=None):
+    """Backpropagate from ``root`` in one go (what ``Tensor.backward`` calls)."""
     deque(backward_steps(root, grad, create_graph=create_graph, retain_graph=retain_graph),
           maxlen=0)

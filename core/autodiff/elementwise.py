@@ -2,6 +2,7 @@
 elementwise product of the upstream gradient with the local derivative."""
 import numpy as np
 
+from .namespaces import numpy_ns
 from .primitive import Primitive
 from .tensor import Tensor
 
@@ -43,16 +44,27 @@ neg.defvjp(lambda ns, g, ans, x, saved: -g)
 neg.defjvp(lambda t, ans, x, saved: -t)
 
 
+def _dpow_dx(x, p):
+    """p·xᵖ⁻¹, but 0 at x = 0 when p = 0 (x⁰ is constant; 0·0⁻¹ would be NaN)."""
+    if isinstance(p, (int, float)):  # stays a Python number, so float32 x stays float32
+        return p * x ** (p - 1) if p != 0 else 0 * x
+    at_zero = (_v(x) == 0) & (_v(p) == 0)  # only there: elsewhere the formula is right to any order
+    return p * x ** (p - 1 + at_zero)
+
+
 def _log_base(ns, x):
-    return float(np.log(x)) if isinstance(x, (int, float)) else ns.log(x)  # keep 2 ** x32 float32
+    """ln x, with ln 0 taken as 0: 0ᵖ is 0 for every p > 0, but xᵖ·ln x would be 0·(−∞) = NaN."""
+    if isinstance(x, (int, float)):
+        return float(np.log(x)) if x != 0 else 0.0  # a Python float keeps 2 ** x32 float32
+    return ns.log(x + (_v(x) == 0))
 
 
 power = Primitive("pow", np.power, formula="∂(xᵖ)/∂x = p·xᵖ⁻¹,  ∂(xᵖ)/∂p = xᵖ·ln x",
                   words="Raise x to the power p (either may be the variable).")
-power.defvjp(lambda ns, g, ans, x, p, saved: g * p * x ** (p - 1),
+power.defvjp(lambda ns, g, ans, x, p, saved: g * _dpow_dx(x, p),
              lambda ns, g, ans, x, p, saved: g * ans * _log_base(ns, x))
-power.defjvp(lambda t, ans, x, p, saved: t * p * x ** (p - 1),
-             lambda t, ans, x, p, saved: t * ans * np.log(x))
+power.defjvp(lambda t, ans, x, p, saved: t * _dpow_dx(x, p),
+             lambda t, ans, x, p, saved: t * ans * _log_base(numpy_ns, x))
 
 exp = Primitive("exp", np.exp, formula="∂exp(x)/∂x = exp(x)", words="Exponential.")
 exp.defvjp(lambda ns, g, ans, x, saved: g * ans)

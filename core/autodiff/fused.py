@@ -68,6 +68,7 @@ def _softmax_ce_forward(scores, labels):
 def _softmax_ce_vjp(ns, g, ans, scores, saved, labels):
     if ns is numpy_ns:
         return g * saved
+    # create_graph: the gradient must itself depend on scores (for second order); saved is constant
     n = scores.shape[0]
     onehot = np.zeros(scores.shape, dtype=scores.dtype)
     onehot[np.arange(n), labels] = 1

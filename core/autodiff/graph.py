@@ -34,9 +34,11 @@ class Node:
 
     @property
     def shape(self):
+        """The shape of the node's value."""
         return self.value.shape
 
     def input_shapes(self):
+        """The shape of each input, constants included."""
         return [p.shape if isinstance(p, Tensor) else np.shape(p) for p in self.tensor._parents or ()]
 
     def jacobians(self):

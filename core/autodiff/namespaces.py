@@ -16,6 +16,7 @@ def keepdims_shape(shape, axis):
 
 
 def has_array_index(index):
+    """True when ``index`` holds a list or array (advanced indexing, which may repeat entries)."""
     parts = index if isinstance(index, tuple) else (index,)
     return any(isinstance(p, (list, np.ndarray)) for p in parts)
 
@@ -48,19 +49,15 @@ def unindex_array(g, shape, index):
     return out
 
 
-def softmax_array(x, axis=-1):
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
 class numpy_ns:
+    """Rules' array operations on plain numpy arrays."""
+
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
     reshape = staticmethod(np.reshape)
     broadcast_to = staticmethod(np.broadcast_to)
     sum_to = staticmethod(sum_to_array)
     unindex = staticmethod(unindex_array)
-    softmax = staticmethod(softmax_array)
     matmul = staticmethod(np.matmul)
 
     @staticmethod
@@ -81,6 +78,8 @@ class numpy_ns:
 
 
 class tensor_ns:
+    """The same operations as engine primitives, so that gradients are differentiable graphs."""
+
     @staticmethod
     def exp(x): return _ops.exp(x)
 

@@ -4,9 +4,13 @@ Rules follow HIPS autograd's naming: ``ans`` is the op's output, ``g`` the upstr
 gradient, ``t`` an input's tangent. A VJP rule is ``rule(ns, g, ans, *inputs, saved, **params)``
 and returns the downstream gradient for its input; ``ns`` is the array namespace
 (:mod:`numpy_ns` on the fast path, :mod:`tensor_ns` when ``create_graph=True``), so the same
-rule builds a differentiable graph when asked to. A JVP rule is
-``rule(t, ans, *inputs, saved, **params)`` on plain arrays.
+rule builds a differentiable graph when asked to. A VJP rule never writes into its
+arguments and returns a new array or a view of ``g``: backward hands that array to a leaf as
+its ``.grad`` without copying it. A JVP rule is ``rule(t, ans, *inputs, saved, **params)`` on
+plain arrays.
 """
+import functools
+
 import numpy as np
 
 from .state import state
@@ -17,6 +21,7 @@ class AnomalyError(FloatingPointError):
 
 
 def check_finite(value, prim, where, node_name):
+    """Raise ``AnomalyError`` naming ``prim`` and the node when ``value`` holds a NaN or Inf."""
     if not np.all(np.isfinite(value)):
         kind = "NaN" if np.isnan(value).any() else "Inf"
         raise AnomalyError(
@@ -38,25 +43,14 @@ class Primitive:
         self.jvps = ()
 
     def defvjp(self, *rules):
-        """One rule per input; a single callable ``rule(i, ns, g, ...)`` for variadic ops."""
-        self.vjps = rules if len(rules) != 1 or not getattr(rules[0], "variadic", False) else rules[0]
+        """One rule per input, or one ``rule(i, ns, g, ...)`` marked ``variadic`` for any number."""
+        self.vjps = _per_input(rules)
         return self
 
     def defjvp(self, *rules):
-        self.jvps = rules if len(rules) != 1 or not getattr(rules[0], "variadic", False) else rules[0]
+        """One rule per input, or one ``rule(i, t, ...)`` marked ``variadic`` for any number."""
+        self.jvps = _per_input(rules)
         return self
-
-    def vjp_rule(self, i):
-        rules = self.vjps
-        if type(rules) is tuple:
-            return rules[i]
-        return lambda *a, **k: rules(i, *a, **k)
-
-    def jvp_rule(self, i):
-        rules = self.jvps
-        if type(rules) is tuple:
-            return rules[i]
-        return lambda *a, **k: rules(i, *a, **k)
 
     def __call__(self, *args, **params):
         # The forward hot path: plain loops and attribute stores, no generator expressions.
@@ -103,11 +97,29 @@ class Primitive:
         total = None
         for i, a in enumerate(args):
             if isinstance(a, Tensor) and a._tangent is not None:
-                part = self.jvp_rule(i)(a._tangent, value, *raw, saved=saved, **params)
+                part = self.jvps[i](a._tangent, value, *raw, saved=saved, **params)
                 total = part if total is None else total + part
         if total is None:
             return None
         return np.broadcast_to(total, value.shape).astype(value.dtype, copy=False)
+
+
+class _Variadic:
+    """A variadic rule ``rule(i, ...)`` indexed like a tuple of rules: ``rules[i]``."""
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def __getitem__(self, i):
+        return functools.partial(self.rule, i)
+
+
+def _per_input(rules):
+    if len(rules) == 1 and getattr(rules[0], "variadic", False):
+        return _Variadic(rules[0])
+    return rules
 
 
 from .tensor import Tensor  # noqa: E402  (Tensor's operators call primitives)

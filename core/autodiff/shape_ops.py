@@ -19,10 +19,12 @@ def _spread(ns, g, shape, axis, keepdims):
 
 
 def _count(shape, axis):
+    """How many entries each mean averages; at least 1, since the mean of nothing has no gradient
+    entries to scale (and 1/0 would raise)."""
     if axis is None:
-        return int(np.prod(shape))
+        return max(int(np.prod(shape)), 1)
     axes = axis if isinstance(axis, tuple) else (axis,)
-    return int(np.prod([shape[a] for a in axes]))
+    return max(int(np.prod([shape[a] for a in axes])), 1)
 
 
 sum_ = Primitive("sum", lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),

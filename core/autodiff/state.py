@@ -27,6 +27,7 @@ def no_grad():
 
 @contextlib.contextmanager
 def enable_grad():
+    """Inside, operations record the graph again, even within ``no_grad()``."""
     previous = state.grad_enabled
     state.grad_enabled = True
     try:

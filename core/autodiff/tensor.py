@@ -43,6 +43,7 @@ class Tensor:
 
     @property
     def is_leaf(self):
+        """True for a tensor no primitive made: an input or a parameter."""
         return self._prim is None
 
     @property
@@ -54,12 +55,15 @@ class Tensor:
         return len(self.data)
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         return self.data.item()
 
     def numpy(self):
+        """The underlying array (not a copy)."""
         return self.data
 
     def detach(self):
+        """A tensor with the same data and no graph (no gradient flows through it)."""
         return Tensor(self.data, name=self.name)
 
     def __repr__(self):

@@ -21,7 +21,7 @@ class Dataset:
         self.y_train = _labels(y_train, "y_train", len(self.X_train), "X_train")
         if (X_val is None) != (y_val is None):
             raise DataError("give both X_val and y_val, or neither")
-        if X_val is not None and len(X_val) == 0 and len(y_val) == 0:
+        if X_val is not None and np.shape(X_val)[:1] == np.shape(y_val)[:1] == (0,):
             X_val = y_val = None  # an empty split is no split
         if X_val is None:
             self.X_val = self.y_val = None
@@ -49,7 +49,7 @@ class Dataset:
         if len(self.feature_names) != self.n_features:
             raise DataError(f"feature_names has {len(self.feature_names)} entries but X_train "
                             f"has {self.n_features} features (shape {self.X_train.shape})")
-        self.mean = self.std = None  # set on the copy that standardized() returns
+        self.mean = self.std = self._residual = None  # set on the copy that standardized() returns
 
     @classmethod
     def from_arrays(cls, X, y, val_fraction=0.2, seed=0, **kwargs):
@@ -60,8 +60,11 @@ class Dataset:
         classes are tiny.
         """
         X, y = np.asarray(X), np.asarray(y)
-        if len(X) != len(y):
-            raise DataError(f"X has {len(X)} samples but y has {len(y)}: shapes {X.shape} and {y.shape}")
+        if y.ndim != 1:  # checked here: the split below would index X with y's flat positions
+            raise DataError(f"y must be 1-D (N,), got shape {y.shape}")
+        if X.shape[:1] != y.shape:
+            raise DataError(f"X has {X.shape[0] if X.ndim else 0} samples but y has {len(y)}: "
+                            f"shapes {X.shape} and {y.shape}")
         n_val = validation_size(len(X), val_fraction)
         rng = np.random.default_rng(seed)
         train, val = _stratified_split(y, n_val, rng)
@@ -90,29 +93,37 @@ class Dataset:
         scale = np.abs(self.X_train).max(axis=0)
         scale[scale == 0] = 1.0
         mean = (self.X_train / scale).mean(axis=0) * scale
-        std = (self.X_train / scale).std(axis=0) * scale
+        # NOTE: the mean of nearly equal values can fall between two floats; the small shift
+        # that rounding leaves in X − mean is taken out as well, so the result has mean 0.
+        residual = ((self.X_train - mean) / scale).mean(axis=0) * scale
+        std = ((self.X_train - mean - residual) / scale).std(axis=0) * scale
         std[(self.X_train.max(axis=0) == self.X_train.min(axis=0)) | (std == 0)] = 1.0  # constant feature
+        stats = _frozen(mean), _frozen(residual), _frozen(std)
         copy = Dataset(
-            (self.X_train - mean) / std, self.y_train,
-            None if self.X_val is None else (self.X_val - mean) / std, self.y_val,
+            _standardize(self.X_train, *stats), self.y_train,
+            None if self.X_val is None else _standardize(self.X_val, *stats), self.y_val,
             name=self.name, class_names=self.class_names, feature_names=self.feature_names)
-        copy.mean, copy.std = _frozen(mean), _frozen(std)
+        copy.mean, copy._residual, copy.std = stats
         return copy
 
     def transform(self, X):
         """Map raw feature rows into this dataset's coordinates (identity unless standardized)."""
         X = np.asarray(X, dtype=np.float64)
-        return X if self.mean is None else (X - self.mean) / self.std
+        return X if self.mean is None else _standardize(X, self.mean, self._residual, self.std)
 
     def inverse_transform(self, X):
         """Map rows in this dataset's coordinates back to raw feature units."""
         X = np.asarray(X, dtype=np.float64)
-        return X if self.mean is None else X * self.std + self.mean
+        return X if self.mean is None else X * self.std + self._residual + self.mean
 
     def __repr__(self):
         scaled = ", standardized" if self.is_standardized else ""
         return (f"Dataset({self.name!r}, train={self.n_train}, val={self.n_val}, "
                 f"features={self.n_features}, classes={self.n_classes}{scaled})")
+
+
+def _standardize(X, mean, residual, std):
+    return (X - mean - residual) / std
 
 
 def _stratified_split(y, n_val, rng):

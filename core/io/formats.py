@@ -33,6 +33,7 @@ def encode_safetensors(tensors, spec):
 
 
 def decode_safetensors(data):
+    """(tensors, spec) from safetensors bytes; the header is checked first for a clear message."""
     from safetensors.numpy import load
     header = _safetensors_header(data)
     try:
@@ -79,6 +80,7 @@ def encode_npz(tensors, spec):
 
 
 def decode_npz(data):
+    """(tensors, spec) from npz bytes; pickled arrays are refused."""
     if data[:6] == b"\x93NUMPY":
         raise ValueError("holds a single .npy array, not an npz archive of named tensors")
     if data[:2] != b"PK":
@@ -114,6 +116,7 @@ def encode_json(tensors, spec):
 
 
 def decode_json(data):
+    """(tensors, spec) from the JSON weights format; non-finite constants are refused."""
     try:
         document = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError as error:

@@ -26,7 +26,7 @@ _LOADABLE_ACTIVATIONS = (*_ACTIVATION_OPS.values(), "PRelu")
 
 def encode_onnx(model, spec, dtype="float32"):
     """Serialized ONNX model computing ``model(X)``; ValueError for a layer it can't express."""
-    import onnx
+    onnx = _import_onnx()
     from onnx import TensorProto, helper, numpy_helper
 
     if dtype not in ONNX_DTYPES:
@@ -81,7 +81,7 @@ def decode_onnx(data):
     The k-th Gemm or activation node is layer k, so Gemm weights land on "k.weight"/"k.bias"
     whatever the initializers are called. Gemm with transB=0 is transposed back to (out, in).
     """
-    import onnx
+    onnx = _import_onnx()
     from onnx import numpy_helper
 
     try:
@@ -142,6 +142,16 @@ def _gemm_tensors(node, layer, constants):
     if len(names) > 1 and names[1]:
         tensors[f"{layer}.bias"] = constants[names[1]]
     return tensors
+
+
+def _import_onnx():
+    """The onnx package, an optional dependency; ValueError (not ImportError) when it is missing."""
+    try:
+        import onnx
+    except ImportError:
+        raise ValueError("ONNX files need the optional onnx package "
+                         "(pip install 'backprop-studio[onnx]', or pip install onnx)") from None
+    return onnx
 
 
 def _is_linear(layer):

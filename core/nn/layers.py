@@ -61,6 +61,8 @@ class Activation(Module):
 
 
 class ReLU(Activation):
+    """max(0, x); ``torch.nn.ReLU``."""
+
     name = "relu"
 
     def forward(self, x):
@@ -68,6 +70,8 @@ class ReLU(Activation):
 
 
 class Tanh(Activation):
+    """tanh(x); ``torch.nn.Tanh``."""
+
     name = "tanh"
 
     def forward(self, x):
@@ -75,6 +79,8 @@ class Tanh(Activation):
 
 
 class Sigmoid(Activation):
+    """1 / (1 + e⁻ˣ), one fused node; ``torch.nn.Sigmoid``."""
+
     name = "sigmoid"
 
     def forward(self, x):

@@ -37,19 +37,23 @@ class Sequential(Module):
 
     @property
     def linears(self):
+        """The Linear layers, first to last."""
         return [layer for layer in self.layers if isinstance(layer, Linear)]
 
     @property
     def in_features(self):
+        """D, the features the first layer takes."""
         return self.linears[0].in_features
 
     @property
     def out_features(self):
+        """The scores the last layer gives, one per class."""
         return self.linears[-1].out_features
 
     n_classes = out_features
 
     def spec(self):
+        """The architecture as plain data for ``build_model``; MLP and the linear models have one."""
         raise TypeError(f"{type(self).__name__} has no spec; only MLP, LinearSVM and "
                         "SoftmaxClassifier can be rebuilt with build_model")
 

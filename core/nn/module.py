@@ -19,6 +19,7 @@ class Module:
         return self.forward(x)
 
     def forward(self, x):
+        """The output Tensor for input ``x``; every layer and model defines it."""
         raise NotImplementedError
 
     def named_parameters(self):
@@ -26,6 +27,7 @@ class Module:
         return []
 
     def parameters(self):
+        """The parameter Tensors, in ``named_parameters()`` order (what an optimizer takes)."""
         return [p for _, p in self.named_parameters()]
 
     def weights(self):
@@ -33,6 +35,7 @@ class Module:
         return []
 
     def zero_grad(self):
+        """Forget every parameter's gradient (``p.grad = None``)."""
         for p in self.parameters():
             p.grad = None
 

@@ -43,6 +43,7 @@ class Optimizer:
         self._lr = _positive("lr", value)
 
     def zero_grad(self):
+        """Forget the parameters' gradients (``p.grad = None``) before the next backward."""
         for p in self.params:
             p.grad = None
 
@@ -145,6 +146,7 @@ def check_unit(what, value):
 
 
 def check_nonnegative(what, value):
+    """value a finite number ≥ 0, as eps, weight_decay and dampening must be."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= value < np.inf:
         raise ValueError(f"{what} must be a finite number ≥ 0, got {value!r}")
 

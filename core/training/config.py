@@ -37,10 +37,12 @@ class TrainerConfig:
     eval_interval: int = 10           # iterations between validation evaluations
 
     def to_dict(self):
+        """The settings as a plain dict (what sessions store)."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data):
+        """The config ``to_dict()`` gave; ValueError for a setting it doesn't know."""
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
@@ -78,6 +80,7 @@ def build_dataset(config):
 
 
 def model_spec(config, n_features, n_classes):
+    """The ``build_model`` spec of the config's model for data of this shape."""
     if config.model == "mlp":
         return {"type": "mlp", "in_features": n_features, "hidden": [int(h) for h in config.hidden],
                 "out_features": n_classes, "activations": [config.activation] * len(config.hidden)}

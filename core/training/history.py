@@ -6,6 +6,7 @@ BASE_KEYS = ("iteration", "train_loss", "data_loss", "reg_loss", "train_acc", "l
 
 
 def new_history(parameter_names):
+    """Empty lists for the base quantities and one gradient norm per parameter."""
     history = {key: [] for key in BASE_KEYS}
     for name in parameter_names:
         history[grad_norm_key(name)] = []
@@ -13,6 +14,7 @@ def new_history(parameter_names):
 
 
 def grad_norm_key(name):
+    """The history key of parameter ``name``'s gradient norm."""
     return f"grad_norm/{name}"
 
 
@@ -34,6 +36,7 @@ class HistoryMirror:
         self._mirrors = {}  # key → (the list mirrored, buffer, entries copied)
 
     def views(self, history):
+        """key → read-only array of ``history[key]``, copying only the entries new since last time."""
         views = {}
         for key, values in history.items():
             source, buffer, copied = self._mirrors.get(key, (None, None, 0))

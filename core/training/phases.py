@@ -3,6 +3,7 @@ import enum
 
 
 class Phase(enum.Enum):
+    """The four phases of an iteration, in order."""
     FORWARD = "forward"
     LOSS = "loss"
     BACKWARD = "backward"
@@ -10,11 +11,13 @@ class Phase(enum.Enum):
 
     @property
     def next(self):
+        """The phase after this one (UPDATE wraps round to FORWARD)."""
         order = list(Phase)
         return order[(order.index(self) + 1) % len(order)]
 
     @property
     def label(self):
+        """The name shown to users, e.g. "Forward"."""
         return self.value.capitalize()
 
 

@@ -32,6 +32,7 @@ class GraphNode:
 
     @property
     def label(self):
+        """What the graph view writes on the node: names for inputs and parameters, else the op."""
         return self.name if self.stage in ("input", "parameter") else self.op
 
 
@@ -57,4 +58,5 @@ class Snapshot:
 
 
 def copy_array(a):
+    """A copy of ``a`` (None stays None)."""
     return None if a is None else np.array(a, copy=True)

@@ -59,6 +59,8 @@ class Trainer:
         self.dataset = dataset
         self.loss = loss
         self.margin = float(margin)
+        if not np.isfinite(self.margin) or self.margin < 0:
+            raise ValueError(f"the hinge margin must be a finite number ≥ 0, got {margin!r}")
         self.reg = reg
         self.seed = seed
         self.eval_interval = eval_interval
@@ -74,6 +76,7 @@ class Trainer:
     # ----- settings that apply live -------------------------------------------------------
     @property
     def reg(self):
+        """L2 strength λ of the loss's λ·ΣW² term (finite, ≥ 0); applies from the next forward."""
         return self._reg
 
     @reg.setter
@@ -85,6 +88,7 @@ class Trainer:
 
     @property
     def lr(self):
+        """The optimizer's learning rate (finite, > 0); applies from the next update."""
         return self.optimizer.lr
 
     @lr.setter
@@ -96,6 +100,7 @@ class Trainer:
 
     @property
     def batch_size(self):
+        """Samples per iteration; None for the full batch."""
         return self.sampler.batch_size
 
     @property
@@ -111,6 +116,7 @@ class Trainer:
 
     @property
     def diverged(self):
+        """None, or a dict saying where the first NaN/Inf came from (then only reset() continues)."""
         return self._diverged
 
     # ----- stepping ------------------------------------------------------------------------
@@ -385,6 +391,10 @@ class Trainer:
                 it.stages[node.id] = "parameter" if node.tensor.requires_grad else "input"
             else:
                 it.stages[node.id] = "model" if id(node.tensor) in model_part else "loss"
+                if node.value.base is not None:
+                    # A view (such as W.T) of a parameter would show the update's new values,
+                    # in this snapshot and in those already taken; keep this iteration's.
+                    node.value = node.value.copy()
         it.expected = sum(1 for node in it.nodes if node.tensor.requires_grad)
 
     def _apply_update(self, record):
@@ -395,7 +405,7 @@ class Trainer:
             self.optimizer.step()
         finally:
             self.optimizer.record_updates = False
-        broken = [name for name, p in params if not np.all(np.isfinite(p.data))]
+        broken = [name for name, p in params if not np.isfinite(p.data).all()]
         if broken:
             for (_, p), old in zip(params, backup):
                 p.data[...] = old

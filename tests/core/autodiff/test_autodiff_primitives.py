@@ -2,6 +2,7 @@
 0-d scalars, and second order (reverse-over-reverse and forward-over-reverse) for the smooth
 ones. Inputs are pushed away from kinks so that central differences are honest."""
 import operator
+import warnings
 
 import numpy as np
 import pytest
@@ -341,3 +342,21 @@ def test_multiclass_hinge_loss(case, margin):
 
 def test_every_primitive_is_checked():
     assert set(ops.PRIMITIVES) == CHECKED, set(ops.PRIMITIVES) ^ CHECKED
+
+
+def test_power_gradients_where_the_formula_would_give_nan():
+    """∂(x⁰)/∂x is 0 even at x = 0, and ∂(0ᵖ)/∂p is 0 for p ≥ 0, as in PyTorch."""
+    from core import grad
+    x = np.array([0.0, 2.0])
+    assert np.array_equal(grad(lambda x: (x ** 0).sum())(x)[0], [0.0, 0.0])
+    assert np.array_equal(grad(lambda x, p: (x ** p).sum())(x, np.zeros(2))[0], [0.0, 0.0])
+    assert np.allclose(grad(lambda p: (x ** p).sum())(np.array(2.0))[0], 4 * np.log(2))
+
+
+def test_mean_of_an_empty_tensor_has_an_empty_gradient():
+    from core import Tensor
+    x = Tensor(np.zeros((0, 3)), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy: mean of empty slice
+        x.mean().backward()
+    assert x.grad.shape == (0, 3)

@@ -109,3 +109,10 @@ def test_from_arrays_splits_deterministically():
 def test_from_arrays_rejects_val_fraction_outside_unit_interval(val_fraction):
     with pytest.raises(DataError, match=r"val_fraction must be a number in \[0, 1\)"):
         Dataset.from_arrays(np.zeros((4, 1)), [0, 1, 0, 1], val_fraction=val_fraction)
+
+
+@pytest.mark.parametrize("X, y", [(np.zeros((4, 2)), np.zeros((4, 2), dtype=int)),
+                                  (np.zeros(()), [0, 1]), (np.zeros((4, 2)), 1)])
+def test_from_arrays_rejects_bad_shapes_with_a_data_error(X, y):
+    with pytest.raises(DataError):
+        Dataset.from_arrays(X, y)

@@ -331,3 +331,13 @@ def test_a_flipped_byte_anywhere_is_loaded_or_refused_never_a_crash(tmp_path, su
             load_weights(MLP(2, [8], 3), path)
         except WeightsError:
             pass  # anything else fails the test
+
+
+def test_onnx_without_the_optional_onnx_package_is_a_weights_error(tmp_path, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "onnx", None)  # import onnx now fails
+    with pytest.raises(WeightsError, match="optional onnx package"):
+        save_weights(mlp(), tmp_path / "w.onnx")
+    (tmp_path / "r.onnx").write_bytes(b"\x08\x07")
+    with pytest.raises(WeightsError, match="optional onnx package"):
+        read_weights(tmp_path / "r.onnx")
+    assert not (tmp_path / "w.onnx").exists()

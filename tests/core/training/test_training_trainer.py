@@ -268,3 +268,23 @@ def test_a_non_finite_forward_value_is_traced_to_the_first_node_that_made_it():
     assert not np.all(np.isfinite(culprit.value))
     # it made the first NaN/Inf: everything it read was finite
     assert all(np.all(np.isfinite(graph[i].value)) for i in culprit.inputs)
+
+
+def test_snapshot_values_stay_those_of_their_iteration_after_the_update():
+    """W.T is a view of W; the update changes W in place, the graph's value must not follow."""
+    trainer = spiral_trainer()
+    for _ in range(3):
+        trainer.step_phase()
+    before = trainer.snapshot()
+    values = {node.id: np.array(node.value, copy=True) for node in before.graph}
+    trainer.step_phase()  # update
+    after = trainer.snapshot()
+    assert any(node.op == "transpose" for node in after.graph)
+    for node in after.graph:
+        assert np.array_equal(node.value, values[node.id]), node.name
+        assert np.array_equal(before.graph[node.id].value, values[node.id]), node.name
+
+
+def test_an_impossible_margin_is_refused():
+    with pytest.raises(ValueError, match="margin"):
+        spiral_trainer(loss="hinge", margin=float("nan"))
