@@ -81,7 +81,8 @@ def click_to_repaint(app, window, name):
 
 
 def time_phases(app, window):
-    window.graph_view.select_node(13)   # a ReLU: the inspector shows heat maps and a check table
+    # the first ReLU: the inspector shows heat maps and a check table
+    window.graph_view.select_node(min(n.id for n in window.snapshot().graph if n.op == "relu"))
     times = {label: [] for label, _ in PHASE_ACTIONS}
     for _ in range(ROUNDS):
         for label, name in PHASE_ACTIONS[:4]:

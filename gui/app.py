@@ -4,7 +4,8 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from .errors import install_excepthook
-from .main_window import APPLICATION, ORGANIZATION, MainWindow
+from .file_actions import APPLICATION, ORGANIZATION
+from .main_window import MainWindow
 
 
 def run_app(argv) -> int:

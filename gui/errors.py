@@ -26,25 +26,31 @@ def install_excepthook(log_dir=None):
     """Log every uncaught exception (rotating file + stderr) and show it in a dialog.
 
     Covers the main thread (including Qt slots and event handlers) and worker threads;
-    a worker's exception is shown by the main thread. Returns the log file's path.
+    a worker's exception is shown by the main thread. Returns the log file's path, or None when
+    the file can't be written (then the log goes to stderr only; the app still starts).
     """
     global _reporter
     if log_dir is None:
         log_dir = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     path = Path(log_dir) / LOG_NAME
-    path.parent.mkdir(parents=True, exist_ok=True)
     for handler in _handlers:
         log.removeHandler(handler)
         handler.close()
-    file_handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    _handlers[:] = [file_handler, logging.StreamHandler(sys.stderr)]
+    _handlers[:] = [logging.StreamHandler(sys.stderr)]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        file_handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        path = None
+    else:
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        _handlers.insert(0, file_handler)
     for handler in _handlers:
         log.addHandler(handler)
     log.setLevel(logging.INFO)
     if _reporter is None:
         _reporter = _Reporter()
-    _reporter.log_path = path
+    _reporter.log_path = path or "the standard error output"
     sys.excepthook = _reporter.handle
     threading.excepthook = _reporter.handle_thread
     return path

@@ -24,6 +24,7 @@ RECENT_KEY, LAST_DIR_KEY = "files/recent", "files/last_dir"
 MAX_RECENT = 8
 WEIGHT_FILTERS = ("safetensors (*.safetensors)", "ONNX (*.onnx)", "NumPy archive (*.npz)", "JSON (*.json)")
 SESSION_FILTER = f"Backprop Studio session (*{SESSION_SUFFIX})"
+PNG_FILTER = "PNG image (*.png)"
 ALL_FILES = "All files (*)"
 
 
@@ -38,7 +39,7 @@ class FileActions(QObject):
             "Write the model's weights as safetensors, ONNX, npz or JSON")
         self.import_weights_action = self._action(
             "&Import weights…", "action_import_weights", "Ctrl+I", self.import_weights,
-            "Load weights into the current model (the architecture must match)")
+            "Load weights into the current model; the architecture must match")
         self.save_session_action = self._action(
             "&Save session…", "action_save_session", QKeySequence.StandardKey.Save, self.save_session,
             "Save data, model, optimizer and history to continue later")
@@ -66,6 +67,7 @@ class FileActions(QObject):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             tip = f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        tip += "."
         action.setToolTip(tip)
         action.setStatusTip(tip)
         action.triggered.connect(slot)
@@ -88,11 +90,9 @@ class FileActions(QObject):
 
     # ----- weights and sessions ---------------------------------------------------------------
     def export_weights(self):
-        path = self._ask_save("Export weights", "weights.safetensors", ";;".join(WEIGHT_FILTERS))
-        if path and self._attempt("Cannot export weights", path,
-                                  lambda: save_weights(self.window.trainer.model, path)):
-            self._add_recent("weights", path)
-            self._status(f"Weights written to {path}")
+        self._save_as("Export weights", "weights.safetensors", ";;".join(WEIGHT_FILTERS),
+                      "Cannot export weights", lambda path: save_weights(self.window.trainer.model, path),
+                      "Weights written to", recent="weights")
 
     def import_weights(self):
         path = self._ask_open("Import weights", f"Weights ({' '.join(_patterns(WEIGHT_FILTERS))});;{ALL_FILES}")
@@ -107,18 +107,12 @@ class FileActions(QObject):
             trainer = Trainer.from_state_dict(self.window.trainer.state_dict())
             load_weights(trainer.model, path)
             return trainer
-        trainer = self._attempt("Cannot import weights", path, load)
-        if trainer:
-            self.window.replace_trainer(trainer)
-            self._add_recent("weights", path)
-            self._status(f"Weights loaded from {path}")
+        self._continue_with("Cannot import weights", path, load, "weights", "Weights loaded from")
 
     def save_session(self):
-        path = self._ask_save("Save session", f"session{SESSION_SUFFIX}", f"{SESSION_FILTER};;{ALL_FILES}")
-        if path and self._attempt("Cannot save the session", path,
-                                  lambda: save_session(path, self.window.trainer)):
-            self._add_recent("session", path)
-            self._status(f"Session saved to {path}")
+        self._save_as("Save session", f"session{SESSION_SUFFIX}", f"{SESSION_FILTER};;{ALL_FILES}",
+                      "Cannot save the session", lambda path: save_session(path, self.window.trainer),
+                      "Session saved to", recent="session")
 
     def open_session(self):
         path = self._ask_open("Open session", f"{SESSION_FILTER};;{ALL_FILES}")
@@ -126,30 +120,25 @@ class FileActions(QObject):
             self.open_session_file(path)
 
     def open_session_file(self, path):
-        trainer = self._attempt("Cannot open the session", path, lambda: load_session(path))
-        if trainer:
-            self.window.replace_trainer(trainer)
-            self._add_recent("session", path)
-            self._status(f"Session opened from {path}")
+        self._continue_with("Cannot open the session", path, lambda: load_session(path), "session",
+                            "Session opened from")
 
     # ----- exports ----------------------------------------------------------------------------
     def export_plots(self):
-        path = self._ask_save("Export plots", "plots.png", "PNG image (*.png)")
-        if path and self._attempt("Cannot export the plots", path,
-                                  lambda: Path(path).write_bytes(_png_bytes(self._plots_image()))):
-            self._status(f"Plots written to {path}")
+        self._save_as("Export plots", "plots.png", PNG_FILTER, "Cannot export the plots",
+                      lambda path: Path(path).write_bytes(_png_bytes(self._plots_image())),
+                      "Plots written to")
 
     def export_graph(self):
-        path = self._ask_save("Export graph", "graph.png", "PNG image (*.png)")
-        if path and self._attempt("Cannot export the graph", path,
-                                  lambda: Path(path).write_bytes(_png_bytes(self.window.graph_view.grab().toImage()))):
-            self._status(f"Graph written to {path}")
+        self._save_as("Export graph", "graph.png", PNG_FILTER, "Cannot export the graph",
+                      lambda path: Path(path).write_bytes(_png_bytes(self.window.graph_view.grab().toImage())),
+                      "Graph written to")
 
     def export_history(self):
-        path = self._ask_save("Export history", "history.csv", "CSV table (*.csv)")
-        if path and self._attempt("Cannot export the history", path,
-                                  lambda: Path(path).write_text(history_csv(self.window.trainer.history), encoding="utf-8")):
-            self._status(f"History written to {path}")
+        self._save_as("Export history", "history.csv", "CSV table (*.csv)", "Cannot export the history",
+                      lambda path: Path(path).write_text(history_csv(self.window.trainer.history),
+                                                         encoding="utf-8"),
+                      "History written to")
 
     def _plots_image(self):
         """Every plot widget, drawn from the trainer as it is now, on a two-column sheet."""
@@ -177,7 +166,7 @@ class FileActions(QObject):
     def recent_files(self):
         """[(kind, path)], newest first; kind is "session" or "weights"."""
         try:
-            entries = json.loads(_settings().value(RECENT_KEY, "[]"))
+            entries = json.loads(settings().value(RECENT_KEY, "[]"))
             return [(str(kind), str(path)) for kind, path in entries][:MAX_RECENT]
         except (TypeError, ValueError):
             return []  # unreadable settings: start a new list
@@ -202,7 +191,7 @@ class FileActions(QObject):
         self._store_recent(entries[:MAX_RECENT])
 
     def _store_recent(self, entries):
-        _settings().setValue(RECENT_KEY, json.dumps([list(entry) for entry in entries]))
+        settings().setValue(RECENT_KEY, json.dumps([list(entry) for entry in entries]))
         self._fill_recent_menu()
 
     def _fill_recent_menu(self):
@@ -220,23 +209,39 @@ class FileActions(QObject):
         clear.triggered.connect(self.clear_recent)
 
     # ----- helpers ----------------------------------------------------------------------------
+    def _save_as(self, title, name, filters, failure, write, done, recent=None):
+        """Ask where to save, ``write(path)``, then report: ``failure`` titles the error message,
+        ``done`` starts the status message, ``recent`` ("session"/"weights") remembers the file."""
+        path = self._ask_save(title, name, filters)
+        if path and self._attempt(failure, path, lambda: write(path)):
+            if recent:
+                self._add_recent(recent, path)
+            self._status(f"{done} {path}")
+
+    def _continue_with(self, failure, path, load, kind, done):
+        """Swap in the trainer ``load()`` returns and remember ``path`` as a recent ``kind`` file;
+        if it fails, the message is titled ``failure`` and the window keeps its trainer."""
+        trainer = self._attempt(failure, path, load)
+        if trainer:
+            self.window.replace_trainer(trainer)
+            self._add_recent(kind, path)
+            self._status(f"{done} {path}")
+
     def _ask_save(self, title, name, filters):
         """A path from the save dialog, with the chosen filter's suffix added if it has none."""
-        start = str(Path(_settings().value(LAST_DIR_KEY, str(Path.home()))) / name)
-        path, chosen = QFileDialog.getSaveFileName(self.window, title, start, filters)
+        path, chosen = QFileDialog.getSaveFileName(self.window, title, str(Path(_last_dir()) / name), filters)
         if not path:
             return ""
         suffixes = _patterns([chosen]) if chosen else []
         if not Path(path).suffix and suffixes and suffixes[0] != "*":
             path += suffixes[0].lstrip("*")
-        _settings().setValue(LAST_DIR_KEY, str(Path(path).parent))
+        settings().setValue(LAST_DIR_KEY, str(Path(path).parent))
         return path
 
     def _ask_open(self, title, filters):
-        start = _settings().value(LAST_DIR_KEY, str(Path.home()))
-        path, _ = QFileDialog.getOpenFileName(self.window, title, start, filters)
+        path, _ = QFileDialog.getOpenFileName(self.window, title, _last_dir(), filters)
         if path:
-            _settings().setValue(LAST_DIR_KEY, str(Path(path).parent))
+            settings().setValue(LAST_DIR_KEY, str(Path(path).parent))
         return path
 
     def _attempt(self, title, path, work):
@@ -254,9 +259,7 @@ class FileActions(QObject):
         return True if result is None else result
 
     def _status(self, message):
-        status_bar = getattr(self.window, "statusBar", None)
-        if callable(status_bar):
-            status_bar().showMessage(message, 5000)
+        self.window.statusBar().showMessage(message, 5000)
 
 
 def history_csv(history):
@@ -269,8 +272,15 @@ def history_csv(history):
     return text.getvalue()
 
 
-def _settings():
+def settings():
+    """The app's QSettings (window layout, last settings, recent files)."""
     return QSettings(ORGANIZATION, APPLICATION)
+
+
+def _last_dir():
+    """The folder of the last file dialog; the home folder if none is stored (or it is garbled)."""
+    stored = settings().value(LAST_DIR_KEY)
+    return stored if isinstance(stored, str) and stored else str(Path.home())
 
 
 def _patterns(filters):

@@ -65,15 +65,13 @@ class NodeItem:
         self.box.setPos(x, y)
         self.box.setData(NODE_ID, node.id)
         self.box.setCursor(Qt.PointingHandCursor)
-        self.box.setToolTip(_tooltip(node))
         self.stage_colour = QColor(STAGE_COLOURS.get(node.stage, "#3C3C3C"))
         self.title = self._text(display_label(node), _font(15, bold=True), 3)
         self.title.setBrush(self.stage_colour)
-        subtitle = shape_text(node.shape)
-        if node.stage not in ("input", "parameter") and node.name != node.op:
-            subtitle = f"{node.name} · {subtitle}"
-        self.subtitle = self._text(subtitle, _font(12), 22)
+        self.subtitle = self._text("", _font(12), 22)
         self.subtitle.setBrush(QColor("#6A6A6A"))
+        self.shape = None
+        self.set_shape(node)
         self.value_text = [self._text("", _font(12), 40), self._text("", _font(12), 54)]
         self.grad_text = [self._text("", _font(12), 70), self._text("", _font(12), 84)]
         self.pending = self.selected = False
@@ -99,6 +97,18 @@ class NodeItem:
         if item.metrics.horizontalAdvance(text) > width:
             text = item.metrics.elidedText(text, Qt.ElideRight, width)
         item.setText(text)
+
+    def set_shape(self, node):
+        """Show ``node.shape``: the items outlive an iteration, and a batch's shape may change
+        (the last, smaller batch of an epoch; the whole data set before the first forward)."""
+        if node.shape == self.shape:
+            return
+        self.shape = node.shape
+        subtitle = shape_text(node.shape)
+        if node.stage not in ("input", "parameter") and node.name != node.op:
+            subtitle = f"{node.name} · {subtitle}"
+        self._set_text(self.subtitle, subtitle)
+        self.box.setToolTip(_tooltip(node))
 
     def set_state(self, value, upstream, pending, done, active, selected, alarm):
         """Show the node's value and gradient; ``pending``: the next phase computes it;

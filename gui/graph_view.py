@@ -74,7 +74,9 @@ class GraphView(QGraphicsView):
         pending = self._pending(snapshot, by_id) if highlight_next else frozenset()
         culprit = _culprit(snapshot)
         for node in snapshot.graph:
-            self.node_items[node.id].set_state(
+            item = self.node_items[node.id]
+            item.set_shape(node)
+            item.set_state(
                 value=node.value, upstream=node.upstream, pending=node.id in pending,
                 done=node.id in snapshot.done_nodes, active=node.id == active,
                 selected=node.id == self.selected, alarm=node.id == culprit)

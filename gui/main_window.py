@@ -6,7 +6,7 @@ second while playing) and the panels follow, one per turn of the event loop (``g
 """
 import json
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QVBoxLayout, QWidget)
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QT
 from core.training import Phase, TrainerConfig, build_trainer
 
 from .errors import show_error
-from .file_actions import FileActions
+from .file_actions import FileActions, settings
 from .graph_view import GraphView
 from .hints import hint_for
 from .inspector import Inspector
@@ -24,12 +24,7 @@ from .redraw import Panel, RedrawScheduler
 from .setup_panel import SetupPanel
 from .step_actions import StepActions
 
-ORGANIZATION, APPLICATION = "BackpropStudio", "Backprop Studio"
 FIRST_SIZE = (1280, 800)
-
-
-def settings():
-    return QSettings(ORGANIZATION, APPLICATION)
 
 
 class MainWindow(QMainWindow):
@@ -150,7 +145,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for dock in (self.inspector_dock, self.setup_dock, self.loss_dock, self.boundary_dock,
                      self.weights_dock, self.gradnorm_dock):
-            view.addAction(dock.toggleViewAction())
+            toggle = dock.toggleViewAction()
+            toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel.")
+            view.addAction(toggle)
 
     def _build_status_bar(self):
         self.status_labels = {}
@@ -172,7 +169,7 @@ class MainWindow(QMainWindow):
         def history_length(s):
             return len(s.history["iteration"])
 
-        inspector = Panel("inspector", self._draw_inspector,
+        inspector = Panel("inspector", self.inspector.show_snapshot,
                           lambda s: (self._version, self.inspector.node_id), shown(self.inspector_dock))
         return [inspector,
                 plot_panel("loss", self.loss_plot, self.loss_dock, history_length),
@@ -223,6 +220,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         self.play.stop()
+        self.redraw.timer.stop()   # no panel redraws into a closed window
         self.save_settings()
         super().closeEvent(event)
 
@@ -295,14 +293,21 @@ class MainWindow(QMainWindow):
                 self, "Rebuild the model?",
                 f"Rebuilding starts a new model and discards {self.trainer.iteration} iterations "
                 "of training. Continue?") != QMessageBox.Yes:
+            self._keep_trainer()
             return
-        dataset = getattr(self.setup_panel, "custom_dataset", None)
         try:
-            trainer = build_trainer(config, dataset)
+            trainer = build_trainer(config, self.setup_panel.custom_dataset)
         except Exception as exc:  # noqa: BLE001 — bad settings: keep the old trainer
             show_error(self, "Cannot build this model", f"{type(exc).__name__}: {exc}")
+            self._keep_trainer()
             return
         self.replace_trainer(trainer)
+
+    def _keep_trainer(self):
+        """A rebuild was refused or failed: the panel took the new settings as applied, but the
+        trainer still runs on the old ones, which the panel must show as pending edits."""
+        if self.trainer.config is not None:
+            self.setup_panel.set_applied(self.trainer.config, self.trainer.dataset)
 
     def _dataset_edited(self, dataset):
         playing = self.play.playing
@@ -311,6 +316,8 @@ class MainWindow(QMainWindow):
             trainer = build_trainer(config, dataset)
         except Exception as exc:  # noqa: BLE001
             show_error(self, "Cannot train on the edited data", f"{type(exc).__name__}: {exc}")
+            # the plot already shows the edit: back to the data the trainer still has
+            self.boundary_plot.show_snapshot(self.snapshot(), self.trainer)
             return
         self.replace_trainer(trainer)
         if playing:
@@ -355,9 +362,6 @@ class MainWindow(QMainWindow):
         if node_id is not None:
             self.inspector_dock.show()
             self.inspector_dock.raise_()
-
-    def _draw_inspector(self, snapshot):
-        self.inspector.show_snapshot(snapshot)
 
     def _draw_core(self, snapshot):
         """The graph, the controls and the status bar."""

@@ -6,7 +6,8 @@ status, controls) at once after a click, or at most 30 times a second while play
 visible panel whose content changed is drawn in its own turn of the event loop, so clicks and
 training get through in between. While playing, panels are redrawn at most PANEL_HZ times a
 second, and after a unit that took c seconds drawing pauses long enough to leave training its
-share of the time (half at full speed, what the chosen speed needs otherwise).
+share of the time (``play.FULL_SPEED_SHARE`` at full speed, what the chosen speed needs
+otherwise).
 """
 import time
 

@@ -108,28 +108,15 @@ class SetupPanel(QWidget):
         self.set_config(TrainerConfig())
 
     def _lay_out(self):
-        data = QFormLayout()
-        data.addRow("Data set:", self.dataset)
-        data.addRow("", self.import_csv)
-        data.addRow("Samples:", self.n_samples)
-        data.addRow("Classes:", self.n_classes)
-        data.addRow("Noise:", self.noise)
-        data.addRow("Validation:", self.val_percent)
-        data.addRow("Data seed:", self.data_seed)
-        data.addRow("", self.standardize)
-        model = QFormLayout()
-        model.addRow("Model:", self.model)
-        model.addRow("Hidden layers:", self.hidden)
-        model.addRow("Activation:", self.activation)
-        model.addRow("Init seed:", self.seed)
-        loss = QFormLayout()
-        loss.addRow("Loss:", self.loss)
-        loss.addRow("Margin Δ:", self.margin)
-        loss.addRow("Regularisation λ:", self.reg)
-        optimizer = QFormLayout()
-        optimizer.addRow("Optimizer:", self.optimizer)
-        optimizer.addRow("Learning rate:", self.lr)
-        optimizer.addRow("Batch size:", self.batch_size)
+        data = _form(("Data set:", self.dataset), ("", self.import_csv), ("Samples:", self.n_samples),
+                     ("Classes:", self.n_classes), ("Noise:", self.noise),
+                     ("Validation:", self.val_percent), ("Data seed:", self.data_seed),
+                     ("", self.standardize))
+        model = _form(("Model:", self.model), ("Hidden layers:", self.hidden),
+                      ("Activation:", self.activation), ("Init seed:", self.seed))
+        loss = _form(("Loss:", self.loss), ("Margin Δ:", self.margin), ("Regularisation λ:", self.reg))
+        optimizer = _form(("Optimizer:", self.optimizer), ("Learning rate:", self.lr),
+                          ("Batch size:", self.batch_size))
         buttons = QHBoxLayout()
         buttons.addWidget(self.revert_button)
         buttons.addStretch(1)
@@ -137,7 +124,6 @@ class SetupPanel(QWidget):
 
         self._boxes = []
         for title, form in (("Data", data), ("Model", model), ("Loss", loss), ("Optimizer", optimizer)):
-            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             box = QGroupBox(title)
             box.setLayout(form)
             self._boxes.append(box)
@@ -201,8 +187,6 @@ class SetupPanel(QWidget):
 
     def set_config(self, config, dataset=None):
         """Show ``config`` as the applied settings; ``dataset`` is what it trains on, if not rebuilt from it."""
-        self._applied = dataclasses.replace(config, hidden=list(config.hidden))
-        self.custom_dataset = dataset
         if config.dataset == "csv":
             self._set_csv_entry(config.csv_path)
         controls = self.findChildren(QWidget)
@@ -228,6 +212,13 @@ class SetupPanel(QWidget):
         finally:
             for control, was_blocked in zip(controls, blocked):
                 control.blockSignals(was_blocked)
+        self.set_applied(config, dataset)
+
+    def set_applied(self, config, dataset):
+        """Take ``config`` and ``dataset`` as applied, leaving the controls as they are: a rebuild
+        that was refused or failed shows the user's edits as still pending."""
+        self._applied = dataclasses.replace(config, hidden=list(config.hidden))
+        self.custom_dataset = dataset
         self._update_state()
 
     def has_pending_changes(self):
@@ -366,6 +357,14 @@ def _combo(choices, tip):
         combo.addItem(label, key)
     combo.setToolTip(tip)
     return combo
+
+
+def _form(*rows):
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    for label, field in rows:
+        form.addRow(label, field)
+    return form
 
 
 def _spin(low, high, tip, step=1):

@@ -30,22 +30,22 @@ class StepActions(QObject):
         super().__init__(window)
         self.window = window
         run = window.run_step
-        self.forward = self._action("action_forward", "Forward", "F",
-                                    "Run the batch through the model so every node gets its value.",
-                                    lambda: run("Forward", lambda t: t.step_phase()))
-        self.loss = self._action("action_loss", "Loss", "L",
-                                 "Compare the scores with the labels to compute the loss.",
-                                 lambda: run("Loss", lambda t: t.step_phase()))
-        self.backward = self._action("action_backward", "Backward", "B",
-                                     "Send the gradient back through the rest of the graph.",
-                                     lambda: run("Backward", lambda t: t.step_phase()))
+
+        def phase(name, text, shortcut, tip):
+            return self._action(name, text, shortcut, tip, lambda: run(text, lambda t: t.step_phase()))
+
+        self.forward = phase("action_forward", "Forward", "F",
+                             "Run the batch through the model so every node gets its value.")
+        self.loss = phase("action_loss", "Loss", "L",
+                          "Compare the scores with the labels to compute the loss.")
+        self.backward = phase("action_backward", "Backward", "B",
+                              "Send the gradient back through the rest of the graph.")
         self.step_node = self._action("action_step_node", "Next node", "N",
                                       "Backpropagate through one node: it receives its upstream "
                                       "gradient and sends downstream = local × upstream.",
                                       lambda: run("Next node", lambda t: t.step_node(), node_step=True))
-        self.update = self._action("action_update", "Update", "U",
-                                   "Move every parameter a step against its gradient.",
-                                   lambda: run("Update", lambda t: t.step_phase()))
+        self.update = phase("action_update", "Update", "U",
+                            "Move every parameter a step against its gradient.")
         self.step = self._action("action_step", "Step", "Space",
                                  "Finish the current iteration (all remaining phases).",
                                  lambda: run("Step", lambda t: t.step()))

@@ -58,8 +58,10 @@ def main():
 
     trigger(window, "action_forward", "action_loss")
     relu = max(n.id for n in window.trainer.snapshot().graph if n.op == "relu")
-    while window.trainer.snapshot().active_node != relu:   # step back to the last ReLU
-        trigger(window, "action_step_node")
+    step_node = window.findChild(QAction, "action_step_node")
+    # step back to the last ReLU (the action turns itself off if backward ends first)
+    while window.trainer.snapshot().active_node != relu and step_node.isEnabled():
+        step_node.trigger()
     window.graph_view.select_node(relu)
     save(window, "backward.png")
 

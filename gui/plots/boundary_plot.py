@@ -127,8 +127,11 @@ class BoundaryPlot(LiveWidget):
         rect = data_rect(dataset)
         if keep_view and self._rect is not None and self._rect.contains(rect):
             return  # an edit inside the grid: keep the grid and the view
-        self._set_grid(rect)
-        self.plot.getPlotItem().getViewBox().setRange(rect, padding=0)
+        view_box = self.plot.getPlotItem().getViewBox()
+        view_box.setRange(rect, padding=0)
+        # the grid covers the view, which the locked aspect ratio may have widened; an unchanged
+        # view (a reset, the same data) emits no sigRangeChanged to do that in _view_changed
+        self._set_grid(view_box.viewRect())
 
     def _set_grid(self, rect):
         self._rect = rect

@@ -11,6 +11,7 @@ VAL_COLOR = "#e07b00"
 # Tableau 10: distinguishable, and still tellable apart by most colour-blind viewers.
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
             "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+LEFT_LABEL_ROOM = 5  # pixels
 DIVERGING = "CET-D1"  # blue (negative) – white (0) – red (positive)
 
 
@@ -38,6 +39,9 @@ def make_plot(left="", bottom="", title=None, axis_items=None):
     item.setMenuEnabled(False)
     item.hideButtons()
     item.showGrid(y=True, alpha=0.15)  # vertical grid lines too cost a redraw of each frame
+    # pyqtgraph puts the left axis label 5 px outside its axis, flush with the view's edge, where
+    # the tops of the glyphs ("‖", "d", "(") are cut: leave them room
+    item.layout.setContentsMargins(LEFT_LABEL_ROOM, 1, 1, 1)
     style_axes(item)
     if left:
         item.setLabel("left", left)

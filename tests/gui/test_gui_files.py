@@ -1,6 +1,7 @@
 """The File menu through monkeypatched dialogs: round trips, failures that change nothing, recent files."""
 import csv
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -299,3 +300,12 @@ def test_file_actions_in_the_main_window(qtbot, dialogs, tmp_path, monkeypatch):
     assert_same(parameters(window.trainer), saved)
     assert QImage(str(tmp_path / "main-plots.png")).width() > 0
     assert window.findChild(QMenu, "menu_recent_files").actions()
+
+
+def test_a_garbled_last_folder_setting_starts_the_dialog_at_home(window, dialogs, monkeypatch):
+    QSettings("BackpropStudio", "Backprop Studio").setValue("files/last_dir", ["not", "a", "folder"])
+    starts = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda parent, title, start, filters: (starts.append(start), ("", ""))[1])
+    window.file_actions.export_history()
+    assert starts == [str(Path.home() / "history.csv")] and dialogs.critical == []

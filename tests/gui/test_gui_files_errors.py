@@ -80,3 +80,14 @@ def test_a_worker_thread_exception_is_shown_by_the_main_thread(qtbot, hook):
 
     assert "ValueError: bad batch in the worker" in shown[0][1]
     assert "bad batch in the worker" in path.read_text()
+
+
+def test_an_unwritable_log_folder_leaves_logging_to_stderr(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.setattr(errors.log, "handlers", [])
+    monkeypatch.setattr(errors, "_handlers", [])
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    assert errors.install_excepthook(blocker / "logs") is None
+    assert sys.excepthook == errors._reporter.handle

@@ -167,3 +167,11 @@ def test_items_are_built_once_per_structure(window):
     trigger(window, "action_expand_loss")          # a new structure: rebuilt, old items gone
     assert len(view.scene().items()) != count
     assert not set(view.scene().items()) & set(boxes.values())
+
+
+def test_the_boxes_show_the_shape_of_the_current_batch(window):
+    window.replace_trainer(build_trainer(TrainerConfig(batch_size=64)))
+    trigger(window, "action_forward")
+    x = next(n for n in window.trainer.snapshot().graph if n.name == "X")
+    assert x.shape == (64, 2)
+    assert window.graph_view.node_items[x.id].subtitle.text() == "64×2"

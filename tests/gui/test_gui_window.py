@@ -198,3 +198,23 @@ def test_single_key_shortcuts_step_the_model(window, qtbot):
     assert window.trainer.phase is Phase.BACKWARD and len(window.trainer.snapshot().done_nodes) == 1
     qtbot.keyClick(window.graph_view, Qt.Key_Space)
     assert window.trainer.iteration == 1
+
+
+def test_a_refused_rebuild_leaves_the_edits_pending(window, dialogs):
+    window.trainer.run(3)
+    panel = window.setup_panel
+    panel.model.setCurrentIndex(panel.model.findData("svm"))
+    dialogs.answer = QMessageBox.No
+    panel.apply()
+    assert window.trainer.config.model == "mlp"
+    assert panel.has_pending_changes() and panel.apply_button.isEnabled()
+
+
+def test_the_decision_regions_fill_the_view_after_a_reset(window):
+    action(window, "action_step").trigger()
+    window.refresh()
+    action(window, "action_reset").trigger()   # the same data: the view range stays as it was
+    window.refresh()
+    plot = window.boundary_plot
+    regions = plot.image.mapRectToParent(plot.image.boundingRect())
+    assert regions.contains(plot.plot.getPlotItem().getViewBox().viewRect())
