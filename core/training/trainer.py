@@ -51,7 +51,8 @@ class Trainer:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
         if not (isinstance(eval_interval, int) and eval_interval >= 1):
             raise ValueError(f"eval_interval must be a positive integer, got {eval_interval!r}")
-        n_out = model(dataset.X_train[:1]).shape[-1] if dataset.n_train else 0
+        with no_grad(), _quiet_numpy():
+            n_out = model(dataset.X_train[:1]).shape[-1] if dataset.n_train else 0
         if n_out != dataset.n_classes:
             raise ValueError(f"the model outputs {n_out} scores but the dataset has "
                              f"{dataset.n_classes} classes")
@@ -256,13 +257,13 @@ class Trainer:
 
     # ----- evaluation ------------------------------------------------------------------------
     def predict(self, X):
-        """Class scores for X as an array (no graph)."""
-        with no_grad():
+        """Class scores for X as an array (no graph); a diverged model gives NaN/Inf quietly."""
+        with no_grad(), _quiet_numpy():
             return self.model(np.asarray(X, dtype=np.float64)).data
 
     def evaluate(self, X, y):
         """{"loss", "data_loss", "accuracy"} of the current model on (X, y)."""
-        with no_grad():
+        with no_grad(), _quiet_numpy():
             scores = self.model(X)
             data_loss = float(self._data_loss(scores, y, fused=True).data)
             reg_loss = float(l2_penalty(self.model.weights(), self._reg).data)
@@ -473,7 +474,8 @@ class Trainer:
         n = self.sampler.batch_size or self.dataset.n_train
         X, y = self.dataset.X_train[:n], self.dataset.y_train[:n]
         it = self._it = _Iteration(X, y, None)
-        it.scores, _, _, it.loss = self._forward(X, y)
+        with _quiet_numpy():
+            it.scores, _, _, it.loss = self._forward(X, y)
         self._trace(it)
         self.completed, self.phase = None, Phase.FORWARD
 

@@ -18,7 +18,7 @@ class GradNormPlot(LiveWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = make_plot(left="‖gradient‖ (log)", bottom="iteration", title="Gradient norm per parameter",
+        self.plot = make_plot(left="gradient norm (log)", bottom="iteration", title="Gradient norm per parameter",
                               axis_items={"left": DecadeAxis("left")})
         item = self.plot.getPlotItem()
         item.setLogMode(y=True)
