@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 COMMANDS = ("train",)
-DEFAULT_LR = {"sgd": 0.5, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.01, "adam": 0.01}
+DEFAULT_LR = {"sgd": 0.3, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.01, "adam": 0.01}
 
 
 class UsageError(Exception):

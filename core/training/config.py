@@ -31,7 +31,7 @@ class TrainerConfig:
     margin: float = 1.0
     reg: float = 1e-3
     optimizer: str = "sgd"
-    lr: float = 0.5
+    lr: float = 0.3
     batch_size: object = None         # None = full batch
     seed: int = 0
     eval_interval: int = 10           # iterations between validation evaluations
