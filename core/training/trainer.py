@@ -13,8 +13,10 @@ from .history import HistoryMirror, grad_norm_key, grad_norms, new_history
 from .phases import DivergedError, Phase, PhaseError
 from .snapshot import GraphNode, Snapshot, copy_array
 
-# Overflow is reported as divergence, naming the node; numpy's warnings would only repeat it.
+
+
 def _quiet_numpy():
+    """Overflow is reported as divergence, naming the node; numpy's warnings would only repeat it."""
     return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
@@ -218,7 +220,8 @@ class Trainer:
             "app_config": self.config.to_dict() if self.config else None,
             "dataset": {"name": ds.name, "X_train": ds.X_train, "y_train": ds.y_train,
                         "X_val": ds.X_val, "y_val": ds.y_val,
-                        "class_names": list(ds.class_names) if ds.class_names else None},
+                        "class_names": list(ds.class_names) if ds.class_names else None,
+                        "feature_names": list(ds.feature_names)},
             "model_spec": self.model.spec(),
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
@@ -236,7 +239,7 @@ class Trainer:
         from ..optim import build_optimizer
         d = state["dataset"]
         dataset = Dataset(d["X_train"], d["y_train"], d["X_val"], d["y_val"], name=d["name"],
-                          class_names=d["class_names"])
+                          class_names=d["class_names"], feature_names=d.get("feature_names"))
         model = build_model(state["model_spec"])
         model.load_state_dict(state["model"])
         optimizer = build_optimizer(state["optimizer"]["type"], model.parameters(),

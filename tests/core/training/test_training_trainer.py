@@ -231,6 +231,7 @@ def test_state_dict_round_trip_continues_bit_identically():
     trainer.run(6)
     trainer.step_phase()  # mid-iteration: the state is that of the iteration's start
     restored = Trainer.from_state_dict(trainer.state_dict())
+    assert restored.dataset.feature_names == trainer.dataset.feature_names
     trainer.run(5)
     restored.run(5)
     assert restored.history == trainer.history
