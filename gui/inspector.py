@@ -3,13 +3,18 @@
 Formula and words, the value, the upstream gradient ∂L/∂out, the local gradient (and the
 Jacobian backward never forms), and per input the downstream gradient with a few entries showing
 downstream = local · upstream. For a parameter after the update, first: before, step and after.
+For a parameter after the backward pass, a button checks its gradient against central differences.
 """
+from types import SimpleNamespace
+
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
+                               QWidget)
 
 from core.training import Phase
+from core.training.gradient_check import TOLERANCE
 
 from .array_view import ArrayView, fmt, shape_text
 from .chain_rule import chain_check, update_check
@@ -57,8 +62,81 @@ class DownstreamSection(QWidget):
             self.array.set_array(downstream)
 
 
+class GradientCheckSection(QWidget):
+    """A parameter's analytic gradient next to (L(θ+ε) − L(θ−ε)) / 2ε for a few entries.
+
+    The rows stay while the gradient they checked is the one on display.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.button = QPushButton("Check numerically")
+        self.button.setObjectName("check_gradient")
+        self.button.setToolTip("Recompute the loss on this iteration's batch with a few entries "
+                               "nudged by ±1e-6 and compare the slope with the backward pass's "
+                               "gradient.")
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.table = QLabel()
+        self.table.setObjectName("gradient_check_table")
+        self.table.setTextFormat(Qt.PlainText)
+        self.table.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+        self.table.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        row = QHBoxLayout()
+        row.addWidget(self.button)
+        row.addWidget(self.verdict, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.table)
+        self.checked = None   # (node id, the gradient array the rows were checked against)
+        self.clear()
+
+    def show_node(self, node):
+        """Offer the check for a parameter node with a gradient; drop rows about anything else."""
+        self.setVisible(node is not None and node.stage == "parameter")
+        if node is None:
+            return
+        self.button.setEnabled(node.upstream is not None)
+        if self.checked is not None and (self.checked[0] != node.id
+                                         or self.checked[1] is not node.upstream):
+            self.clear()
+
+    def show_rows(self, node, rows):
+        self.checked = (node.id, node.upstream)
+        worst = max((row["rel_error"] for row in rows), default=0.0)
+        if worst <= TOLERANCE:
+            bound = 10.0 ** np.ceil(np.log10(max(worst, 1e-16)))
+            self.verdict.setText(f"<b style='color:#1B7837'>agree to {bound:.0e}</b>".replace("e-0", "e-"))
+        else:
+            self.verdict.setText(f"<b style='color:#B2182B'>disagree</b>: relative error up to "
+                                 f"{worst:.1e} (agreement means ≤ {TOLERANCE:.0e})".replace("e-0", "e-"))
+        self.table.setText(gradient_table(rows))
+        self.table.show()
+
+    def clear(self):
+        self.checked = None
+        self.verdict.setText("analytic ∂L/∂θ vs central difference, ε = 1e-6")
+        self.table.clear()
+        self.table.hide()
+
+
+def gradient_table(rows):
+    """Entry, analytic, numeric and relative error as aligned plain text."""
+    cells = [(f"[{', '.join(map(str, row['index']))}]", _signed(row["analytic"]),
+              _signed(row["numeric"]), f"{row['rel_error']:.1e}") for row in rows]
+    return check_table(SimpleNamespace(headers=("entry", "analytic", "numeric", "rel. error"),
+                                       rows=cells))
+
+
 class Inspector(QScrollArea):
-    """Shows the node ``set_node(id)`` selected, refreshed by ``show_snapshot``."""
+    """Shows the node ``set_node(id)`` selected, refreshed by ``show_snapshot``.
+
+    ``sig_check_requested(name)``: the user asked for parameter ``name``'s gradient check; the
+    window answers with ``show_check(rows)``.
+    """
+
+    sig_check_requested = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -73,6 +151,8 @@ class Inspector(QScrollArea):
         self.local = self._label()
         self.value = ArrayView("Value (forward)")
         self.upstream = ArrayView("Upstream gradient ∂L/∂out (from the nodes it feeds)")
+        self.gradient_check = GradientCheckSection()
+        self.gradient_check.button.clicked.connect(self._request_check)
         self.sections = []
         self.sections_layout = QVBoxLayout()
         self.update_title = self._label()
@@ -83,7 +163,7 @@ class Inspector(QScrollArea):
         self.step = ArrayView("Optimizer step (after − before)")
         self.after = ArrayView("After the update")
         for w in (self.header, self.words, self.update_title, self.update_check, self.before,
-                  self.step, self.after, self.local, self.upstream):
+                  self.step, self.after, self.local, self.upstream, self.gradient_check):
             self.layout_.addWidget(w)
         self.layout_.addLayout(self.sections_layout)
         self.layout_.addWidget(self.value)
@@ -117,6 +197,17 @@ class Inspector(QScrollArea):
             return None
         return next((n for n in self.snapshot.graph if n.id == self.node_id), None)
 
+    def show_check(self, rows):
+        """Show the gradient check's rows for the selected parameter."""
+        node = self.node()
+        if node is not None:
+            self.gradient_check.show_rows(node, rows)
+
+    def _request_check(self):
+        node = self.node()
+        if node is not None:
+            self.sig_check_requested.emit(node.name)
+
     def _render(self):
         with np.errstate(all="ignore"):   # a diverged run shows its NaN/Inf, without warnings
             self._render_node(self.node())
@@ -125,6 +216,7 @@ class Inspector(QScrollArea):
         parts = (self.words, self.local, self.value, self.upstream)
         for w in parts:
             w.setVisible(node is not None)
+        self.gradient_check.show_node(node)
         if node is None:
             self.header.setText(HINT)
             self._show_sections(0)
@@ -186,6 +278,10 @@ def check_table(chain):
     lines = [chain.headers] + [tuple(_cell(v) for v in row) for row in chain.rows]
     widths = [max(len(line[k]) for line in lines) for k in range(len(chain.headers))]
     return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(line, widths)) for line in lines)
+
+
+def _signed(x):
+    return f"{x:.9g}".replace("-", "−")   # true minus signs, as fmt() writes them
 
 
 def _cell(v):

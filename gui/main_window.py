@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         self.setup_panel.sig_rebuild_requested.connect(self._rebuild)
         self.setup_panel.sig_live_changed.connect(self._apply_live)
         self.boundary_plot.sig_dataset_edited.connect(self._dataset_edited)
+        self.inspector.sig_check_requested.connect(self.check_gradient)
         for dock in self.findChildren(QDockWidget):
             dock.visibilityChanged.connect(lambda visible, dock=dock: self._dock_shown(dock, visible))
 
@@ -235,6 +236,15 @@ class MainWindow(QMainWindow):
         self._changed(now=True)
         if node_step:
             self._follow(self.snapshot().active_node)
+
+    def check_gradient(self, name):
+        """Check parameter ``name``'s gradient numerically; the inspector shows the rows."""
+        try:
+            rows = self.trainer.check_gradient(name)
+        except Exception as exc:  # noqa: BLE001 — as in run_step: shown, never fatal
+            self._report("Gradient check", exc)
+            return
+        self.inspector.show_check(rows)
 
     def _follow(self, node_id):
         """Select the node that just sent its gradients; the inspector draws it at its next turn

@@ -9,6 +9,7 @@ from ..autodiff import Tensor, backward_steps, no_grad, toposort, trace
 from ..data import BatchSampler
 from ..nn import hinge_loss, hinge_loss_expanded, l2_penalty, softmax_loss, softmax_loss_expanded
 from ..optim import SGD
+from .gradient_check import check_gradient
 from .history import HistoryMirror, grad_norm_key, grad_norms, new_history
 from .phases import DivergedError, Phase, PhaseError
 from .snapshot import GraphNode, Snapshot, copy_array
@@ -34,6 +35,7 @@ class _Iteration:
         self.scores = self.loss = None
         self.metrics = {}
         self.param_values = {}
+        self.loss_settings = None  # (reg, fused) as the forward pass used them
         self.nodes = []
         self.node_of = {}
         self.stages = {}
@@ -273,6 +275,11 @@ class Trainer:
         accuracy = float(np.mean(scores.data.argmax(axis=1) == y))
         return {"loss": data_loss + reg_loss, "data_loss": data_loss, "accuracy": accuracy}
 
+    def check_gradient(self, name, entries=6, eps=1e-6, seed=0):
+        """Parameter ``name``'s gradient from this iteration's backward pass against central
+        differences on the same batch; see ``gradient_check.check_gradient``."""
+        return check_gradient(self, name, entries=entries, eps=eps, seed=seed)
+
     # ----- snapshot ----------------------------------------------------------------------------
     def snapshot(self):
         """A copy of what the app shows: graph, parameters, update, metrics and history."""
@@ -316,6 +323,7 @@ class Trainer:
         it = self._it = _Iteration(X, y, sampler_state)
         self.optimizer.zero_grad()
         it.param_values = {name: p.data.copy() for name, p in self.model.named_parameters()}
+        it.loss_settings = (self._reg, not self._expand_loss)
         it.scores, data_loss, reg_loss, it.loss = self._forward(X, y)
         it.metrics = self._metrics(it.scores, y, data_loss, reg_loss, it.loss)
         self._trace(it)
