@@ -18,13 +18,13 @@ PLAYING = ("Playing — press <b>P</b> to pause, then step by hand; the graph sh
 DIVERGED = "Training stopped: press <b>Reset (R)</b>, or lower the learning rate in Setup."
 
 
-def hint_for(snapshot, playing, node_stepping):
-    """The hint for ``snapshot``; ``node_stepping``: the last click was Next node."""
+def hint_for(snapshot, playing):
+    """The hint for ``snapshot`` (its ``active_node`` is set right after a Next-node step)."""
     if playing:
         return PLAYING
     if snapshot.diverged is not None:
         return DIVERGED
-    if node_stepping and snapshot.active_node is not None:
+    if snapshot.active_node is not None:
         return node_step_hint(snapshot)
     return HINTS[snapshot.phase]
 

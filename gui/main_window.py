@@ -35,7 +35,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Backprop Studio")
         stored = settings()
         self.trainer = self._initial_trainer(stored)
-        self._node_stepping = False
         self._version = 0          # bumped on every change of the trainer's state
         self._generation = 0       # bumped when the trainer is replaced or reset
         self._snapshot = None
@@ -232,7 +231,6 @@ class MainWindow(QMainWindow):
             call(self.trainer)
         except Exception as exc:  # noqa: BLE001 — any failure is the user's to see, not fatal
             self._report(title, exc)
-        self._node_stepping = node_step
         self._changed(now=True)
         if node_step:
             self._follow(self.snapshot().active_node)
@@ -261,8 +259,7 @@ class MainWindow(QMainWindow):
 
     def set_playing(self, playing):
         if playing:
-            self._node_stepping = False
-            self.play.start()
+                self.play.start()
         else:
             self.play.stop()
 
@@ -287,7 +284,6 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001
             self._report("Expanded loss", exc)
         self.trainer = trainer
-        self._node_stepping = False
         if trainer.config is not None:
             self.setup_panel.set_config(trainer.config, trainer.dataset)
         self._new_generation()
@@ -376,8 +372,7 @@ class MainWindow(QMainWindow):
     def _draw_core(self, snapshot):
         """The graph, the controls and the status bar."""
         playing = self.play.playing
-        active = snapshot.active_node if self._node_stepping else None
-        self.graph_view.show_snapshot(snapshot, highlight_next=not playing, active=active)
+        self.graph_view.show_snapshot(snapshot, highlight_next=not playing, active=snapshot.active_node)
         self.graph_view.viewport().repaint()
         self.steps.refresh(self.trainer, playing)
         self._show_status(snapshot, playing)
@@ -392,7 +387,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Diverged: {diverged['message']}")
         elif self.statusBar().currentMessage().startswith("Diverged"):
             self.statusBar().clearMessage()
-        self.hint.setText(hint_for(snapshot, playing, self._node_stepping))
+        self.hint.setText(hint_for(snapshot, playing))
         loss = snapshot.metrics.get("loss", _last(snapshot.history, "train_loss"))
         accuracy = snapshot.metrics.get("accuracy", _last(snapshot.history, "train_acc"))
         labels = self.status_labels

@@ -43,7 +43,7 @@ class Snapshot:
     phase: Phase                      # the phase the next step_phase() runs
     completed: object                 # the phase that ran last (None at an iteration's start)
     graph: tuple                      # GraphNode in topological order
-    active_node: object               # id of the node the last step_node() processed (None otherwise)
+    active_node: object               # id of the node step_node() just processed, until the update (else None)
     done_nodes: frozenset             # ids backward has processed this iteration
     loss_node: object
     scores_node: object

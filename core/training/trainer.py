@@ -289,7 +289,8 @@ class Trainer:
         params = self.model.named_parameters()
         return Snapshot(
             iteration=self.iteration, phase=self.phase, completed=self.completed, graph=graph,
-            active_node=it.done[-1] if it.done and it.node_stepping else None,
+            active_node=it.done[-1] if it.done and it.node_stepping
+            and self.completed in (Phase.LOSS, Phase.BACKWARD) else None,
             done_nodes=done,
             loss_node=it.node_of.get(id(it.loss)), scores_node=it.node_of.get(id(it.scores)),
             batch_X=it.X, batch_y=it.y,

@@ -153,6 +153,13 @@ def test_active_node_only_while_stepping_node_by_node():
     assert trainer.snapshot().active_node is not None
     trainer.step_phase()  # the rest of backward at once
     assert trainer.snapshot().active_node is None
+    for _ in range(3):  # update, then the next iteration's forward and loss
+        trainer.step_phase()
+    while trainer.phase is Phase.BACKWARD:
+        trainer.step_node()
+    assert trainer.snapshot().active_node is not None  # the last node walked, until the update
+    trainer.step_phase()
+    assert trainer.snapshot().active_node is None
 
 
 def test_history_records_grad_norms_and_validation_at_the_interval():
