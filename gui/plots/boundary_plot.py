@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QV
 
 from core.data import DataError, Dataset
 
-from ..errors import show_error
 from .live_widget import LiveWidget
 from .style import FOREGROUND, add_legend, class_colors, make_plot, region_colors
 
@@ -19,10 +18,12 @@ class BoundaryPlot(LiveWidget):
     """Decision regions (argmax of the scores) with the data on top.
 
     Left click adds a training point of the class chosen in the selector, right click removes
-    the point nearest to the cursor; both emit ``sig_dataset_edited`` with the new Dataset.
+    the point nearest to the cursor; both emit ``sig_dataset_edited`` with the new Dataset (or
+    ``sig_error`` when the data can't take the edit).
     """
 
     sig_dataset_edited = Signal(object)
+    sig_error = Signal(str, str)    # (title, message): an edit the data can't take
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -194,7 +195,7 @@ class BoundaryPlot(LiveWidget):
             edited = Dataset(X_train, y_train, X_val, y_val, name=ds.name,
                              class_names=ds.class_names, feature_names=ds.feature_names)
         except DataError as error:
-            show_error(self, "Cannot change the data", str(error))
+            self.sig_error.emit("Cannot change the data", str(error))
             return
         # Show the edit at once; the window retrains on it and redraws the regions.
         self._set_dataset(edited, keep_view=True)

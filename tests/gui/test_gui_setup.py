@@ -3,12 +3,14 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.training import TrainerConfig, build_trainer
+from gui.errors import show_error
 from gui.setup_panel import LogSpinBox, SetupPanel
 
 
 @pytest.fixture
 def panel(qtbot):
     panel = SetupPanel()
+    panel.sig_error.connect(lambda title, message: show_error(panel, title, message))
     qtbot.addWidget(panel)
     panel.show()
     return panel
