@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 COMMANDS = ("train",)
-DEFAULT_LR = {"sgd": 0.3, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.01, "adam": 0.01}
 
 
 class UsageError(Exception):
@@ -56,11 +55,11 @@ def run(argv, stdout=None, stderr=None):
 
 def build_parser():
     """The argparse parser of every command; each sets ``run``, the function that carries it out."""
-    from core.data import DATASET_NAMES
+    from core.catalog import ACTIVATIONS, DATASETS, LOSSES, MODELS, OPTIMIZERS
     from core.io import WEIGHT_FORMATS
-    from core.nn import ACTIVATIONS
-    from core.optim import OPTIMIZER_NAMES
-    from core.training import LOSSES, MODELS
+    from core.training import TrainerConfig
+
+    default = TrainerConfig()
 
     parser = _Parser(prog="main.py", description="Backprop Studio. Without a command the app opens; "
                      "with one it runs headless.")
@@ -74,16 +73,20 @@ def build_parser():
 
     data = train.add_argument_group("data")
     source = data.add_mutually_exclusive_group()
-    source.add_argument("--dataset", choices=DATASET_NAMES + ("digits", "iris"), default="spiral",
-                        help="generated 2-D set, or a bundled real one")
+    source.add_argument("--dataset", choices=[k for k, e in DATASETS.items() if e.source != "csv"],
+                        default=default.dataset, metavar="NAME",
+                        help="generated 2-D set, or a bundled real one: " + _labels(DATASETS, "csv"))
     source.add_argument("--csv", metavar="PATH", type=Path,
                         help="CSV file: numeric feature columns, the class label in the last column "
                         "(an optional header row is detected)")
     data.add_argument("--samples", type=_positive_int, default=300, metavar="N",
                       help="points to generate for a toy set")
     data.add_argument("--classes", type=_positive_int, default=None, metavar="K",
-                      help="classes to generate (spiral and gaussian; default 3, and circle, xor "
-                      "and moons always have 2)")
+                      help="classes to generate ("
+                      + "; ".join(f"{k}: default {e.default_classes}" for k, e in DATASETS.items()
+                                  if e.takes_n_classes)
+                      + "; " + ", ".join(k for k, e in DATASETS.items() if e.classes)
+                      + " have a fixed count)")
     data.add_argument("--noise", type=_non_negative_float, default=0.2, metavar="SD",
                       help="noise of a toy set (standard deviation)")
     data.add_argument("--val-fraction", type=_fraction, default=0.2, metavar="F",
@@ -95,25 +98,26 @@ def build_parser():
                       "variance from the training split)")
 
     model = train.add_argument_group("model and loss")
-    model.add_argument("--model", choices=MODELS, default="mlp",
-                       help="linear SVM, linear softmax classifier, or multi-layer perceptron")
+    model.add_argument("--model", choices=tuple(MODELS), default=default.model, metavar="NAME",
+                       help=_labels(MODELS))
     model.add_argument("--hidden", type=_sizes, default="16,16", metavar="SIZES",
                        help="MLP hidden layer sizes, comma-separated, e.g. 64,64")
-    model.add_argument("--activation", choices=tuple(ACTIVATIONS), default="relu",
-                       help="MLP hidden activation")
-    model.add_argument("--loss", choices=tuple(LOSSES), default=None,
-                       help="default: hinge for --model svm, softmax otherwise")
+    model.add_argument("--activation", choices=tuple(ACTIVATIONS), default=default.activation,
+                       metavar="NAME", help="MLP hidden activation: " + _labels(ACTIVATIONS))
+    model.add_argument("--loss", choices=tuple(LOSSES), default=None, metavar="NAME",
+                       help=_labels(LOSSES) + " (default: the model's own, "
+                       + ", ".join(f"{e.default_loss} for {k}" for k, e in MODELS.items()) + ")")
     model.add_argument("--margin", type=_non_negative_float, default=1.0, metavar="M",
                        help="hinge loss margin")
     model.add_argument("--reg", type=_non_negative_float, default=1e-3, metavar="λ",
                        help="L2 strength λ: the loss adds λ·ΣW² over weight matrices")
 
     optim = train.add_argument_group("optimisation")
-    optim.add_argument("--optimizer", choices=OPTIMIZER_NAMES, default="sgd",
-                       help="momentum and nesterov use momentum 0.9")
+    optim.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default=default.optimizer,
+                       metavar="NAME", help=_labels(OPTIMIZERS, tips=True))
     optim.add_argument("--lr", type=_positive_float, default=None,
                        help="learning rate; default "
-                       + ", ".join(f"{name} {lr:g}" for name, lr in DEFAULT_LR.items()))
+                       + ", ".join(f"{name} {e.lr:g}" for name, e in OPTIMIZERS.items()))
     optim.add_argument("--batch-size", type=_batch_size, default=None, metavar="N",
                        help="samples per iteration, or 'full' (default: full batch)")
     optim.add_argument("--iterations", type=_non_negative_int, default=2000, metavar="N",
@@ -150,8 +154,8 @@ def train_command(args, stdout, stderr):
     problem = _output_problem(args)
     if problem:
         return fail(problem)
-    config = config_from_args(args)
     try:
+        config = config_from_args(args)
         trainer = build_trainer(config)
     except (ValueError, OSError) as error:  # DataError and every bad setting are ValueErrors
         return fail(_one_line(error))
@@ -193,18 +197,29 @@ def train_command(args, stdout, stderr):
 
 
 def config_from_args(args):
-    """The TrainerConfig of a parsed ``train`` command line."""
+    """The TrainerConfig of a parsed ``train`` command line; defaults the flags leave open come
+    from the catalog (the model's loss, the optimizer's learning rate)."""
+    from core.catalog import MODELS, OPTIMIZERS
     from core.training import TrainerConfig
+    model = MODELS[args.model]
+    if args.loss is not None and args.loss not in model.losses:
+        raise ValueError(f"--model {args.model} trains with --loss {model.loss}, not {args.loss}")
     return TrainerConfig(
         dataset="csv" if args.csv else args.dataset, csv_path=str(args.csv or ""),
         n_samples=args.samples,
         n_classes=args.classes,  # None: the generator's own default
         noise=args.noise, data_seed=args.data_seed, val_fraction=args.val_fraction,
         standardize=args.standardize, model=args.model, hidden=args.hidden,
-        activation=args.activation, loss=args.loss or ("hinge" if args.model == "svm" else "softmax"),
+        activation=args.activation, loss=args.loss or model.default_loss,
         margin=args.margin, reg=args.reg, optimizer=args.optimizer,
-        lr=args.lr or DEFAULT_LR[args.optimizer], batch_size=args.batch_size, seed=args.seed,
+        lr=args.lr or OPTIMIZERS[args.optimizer].lr, batch_size=args.batch_size, seed=args.seed,
         eval_interval=args.eval_interval)
+
+
+def _labels(table, *skip, tips=False):
+    """ "key: label; …" of a catalog table (its tips instead, with ``tips``), for --help."""
+    return "; ".join(f"{key}: {entry.tip if tips else entry.label}" for key, entry in table.items()
+                     if key not in skip)
 
 
 def _output_problem(args):

@@ -6,7 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import cli
 import main
+from core.catalog import ACTIVATIONS, DATASETS, LOSSES, MODELS, OPTIMIZERS
 from core.io import load_session, read_weights
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,6 +77,32 @@ def test_svm_defaults_to_the_hinge_loss(tmp_path, capsys):
     assert code == 0 and "linear SVM 2→3" in err and "hinge loss" in err
 
 
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_each_optimizer_starts_from_its_catalog_learning_rate(optimizer):
+    args = cli.build_parser().parse_args(["train", "--optimizer", optimizer])
+    config = cli.config_from_args(args)
+    assert config.optimizer == optimizer and config.lr == OPTIMIZERS[optimizer].lr
+    assert cli.config_from_args(cli.build_parser().parse_args(["train", "--optimizer", optimizer,
+                                                               "--lr", "0.123"])).lr == 0.123
+
+
+def test_adam_without_lr_trains_with_adams_default(capsys):
+    code, _, err = run(capsys, "--optimizer", "adam", "--iterations", "2")
+    assert code == 0 and f"adam lr {OPTIMIZERS['adam'].lr:g}" in err
+    assert OPTIMIZERS["adam"].lr != OPTIMIZERS["sgd"].lr
+
+
+def test_help_lists_the_catalog_keys_and_labels(capsys):
+    assert main.main(["train", "--help"]) == 0
+    text = "".join(capsys.readouterr().out.split())  # argparse wraps lines, also at hyphens
+    for table in (DATASETS, MODELS, LOSSES, ACTIVATIONS):
+        for key, entry in table.items():
+            if getattr(entry, "source", "") != "csv":  # a CSV file is named by --csv
+                assert "".join(f"{key}: {entry.label}".split()) in text
+    for key, entry in OPTIMIZERS.items():
+        assert f"{key}{entry.lr:g}" in text
+
+
 def test_csv_training(tmp_path, capsys):
     rows = [f"{x:.3f},{y:.3f},{'a' if x + y > 0 else 'b'}"
             for x, y in np.random.default_rng(0).uniform(-1, 1, (40, 2))]
@@ -108,6 +136,7 @@ def test_a_missing_csv(tmp_path, capsys):
     (["--frobnicate"], "unrecognized arguments: --frobnicate"),
     (["--dataset", "moons", "--classes", "3"], "moons has exactly 2 classes"),
     (["--export", "weights.pt"], "unknown weights format"),
+    (["--model", "svm", "--loss", "softmax"], "--model svm trains with --loss hinge"),
     (["--export", "/no/such/dir/w.npz"], "does not exist"),
 ])
 def test_bad_arguments_are_one_line_and_exit_2(capsys, argv, fragment):

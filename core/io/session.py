@@ -51,13 +51,16 @@ def save_session(path, trainer):
         raise SessionError(f"{path}: cannot write ({error.strerror or error})") from None
 
 
-def load_session(path):
-    """The Trainer saved in ``path``, ready to continue where it stopped."""
+def load_session(path, restore=None):
+    """The Trainer saved in ``path``, ready to continue where it stopped.
+
+    ``restore(state)`` builds something else from the state instead (``Session.from_state``).
+    """
     from ..training import Trainer
     path = Path(path)
     state = read_session(path)
     try:
-        return Trainer.from_state_dict(state)
+        return (restore or Trainer.from_state_dict)(state)
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
         key = error.args[0] if isinstance(error, KeyError) and error.args else None
         what = f"missing entry {key!r}" if isinstance(key, str) and " " not in key else _one_line(error)

@@ -1,16 +1,12 @@
-"""Everything that defines a training run, as plain data, and how to build it.
+"""Everything that defines a training run, as plain data, and the data and model spec it names.
 
-The app's setup panel, the CLI and session files all speak ``TrainerConfig``.
+The app's setup panel, the CLI and session files all speak ``TrainerConfig``; which values
+each setting may take, and their defaults, come from ``core.catalog``.
 """
 from dataclasses import asdict, dataclass, field, fields
 
-from ..data import DATASET_NAMES, load_csv, load_digits, load_iris, make_dataset
-from ..nn import build_model
-from ..optim import build_optimizer
-
-MODELS = ("svm", "softmax", "mlp")
-REAL_DATASETS = ("digits", "iris")
-DATASETS = DATASET_NAMES + REAL_DATASETS + ("csv",)
+from ..catalog import ACTIVATIONS, DATASETS, LOSSES, MODELS, OPTIMIZERS, choose
+from ..data import load_csv, make_dataset
 
 
 @dataclass
@@ -18,7 +14,7 @@ class TrainerConfig:
     """Data, model, loss and optimizer settings; the app's default is a 3-arm spiral MLP."""
     dataset: str = "spiral"
     n_samples: int = 300
-    n_classes: object = None          # None: 3 for spiral and gaussian; circle, xor, moons have 2
+    n_classes: object = None          # None: the data set's own (catalog default_classes or fixed classes)
     noise: float = 0.2
     data_seed: int = 0
     val_fraction: float = 0.2
@@ -31,7 +27,7 @@ class TrainerConfig:
     margin: float = 1.0
     reg: float = 1e-3
     optimizer: str = "sgd"
-    lr: float = 0.3
+    lr: float = OPTIMIZERS["sgd"].lr
     batch_size: object = None         # None = full batch
     seed: int = 0
     eval_interval: int = 10           # iterations between validation evaluations
@@ -49,17 +45,24 @@ class TrainerConfig:
             raise ValueError(f"unknown settings: {', '.join(unknown)}")
         return cls(**data)
 
-    def check(self):
-        """Raise ValueError naming the first impossible setting."""
-        if self.dataset not in DATASETS:
-            raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {self.dataset!r}")
-        if self.model not in MODELS:
-            raise ValueError(f"model must be one of {', '.join(MODELS)}, got {self.model!r}")
-        if self.model == "mlp" and (not self.hidden or any(int(h) < 1 for h in self.hidden)):
-            raise ValueError(f"an MLP needs hidden layer sizes ≥ 1, got {self.hidden!r}")
+    def check(self, buildable=True):
+        """Raise ValueError naming the first impossible setting; returns the config.
+
+        ``buildable=False`` accepts a "csv" data set without a path (the data is given).
+        """
+        choose(DATASETS, self.dataset, "dataset")
+        model = choose(MODELS, self.model, "model")
+        choose(LOSSES, self.loss, "loss")
+        choose(OPTIMIZERS, self.optimizer, "optimizer")
+        if self.loss not in model.losses:
+            raise ValueError(f"a {model.label} trains with the {model.loss} loss, got loss {self.loss!r}")
+        if model.hidden:
+            choose(ACTIVATIONS, self.activation, "activation")
+            if not self.hidden or any(int(h) < 1 for h in self.hidden):
+                raise ValueError(f"an MLP needs hidden layer sizes ≥ 1, got {self.hidden!r}")
         if self.batch_size is not None and int(self.batch_size) < 1:
             raise ValueError(f"batch size must be ≥ 1 (or None for full batch), got {self.batch_size}")
-        if self.dataset == "csv" and not self.csv_path:
+        if buildable and DATASETS[self.dataset].source == "csv" and not self.csv_path:
             raise ValueError("dataset 'csv' needs csv_path")
         return self
 
@@ -67,13 +70,12 @@ class TrainerConfig:
 def build_dataset(config):
     """The Dataset a config names (generated, bundled or read from CSV)."""
     c = config
-    if c.dataset in DATASET_NAMES:
+    entry = choose(DATASETS, c.dataset, "dataset")
+    if entry.generated:
         return make_dataset(c.dataset, n_samples=c.n_samples, n_classes=c.n_classes, noise=c.noise,
                             val_fraction=c.val_fraction, seed=c.data_seed)
-    if c.dataset == "digits":
-        ds = load_digits(val_fraction=c.val_fraction, seed=c.data_seed)
-    elif c.dataset == "iris":
-        ds = load_iris(val_fraction=c.val_fraction, seed=c.data_seed)
+    if entry.source == "bundled":
+        ds = entry.load(val_fraction=c.val_fraction, seed=c.data_seed)
     else:
         ds = load_csv(c.csv_path, val_fraction=c.val_fraction, seed=c.data_seed)
     return ds.standardized() if c.standardize else ds
@@ -81,21 +83,7 @@ def build_dataset(config):
 
 def model_spec(config, n_features, n_classes):
     """The ``build_model`` spec of the config's model for data of this shape."""
-    if config.model == "mlp":
-        return {"type": "mlp", "in_features": n_features, "hidden": [int(h) for h in config.hidden],
+    if MODELS[config.model].hidden:
+        return {"type": config.model, "in_features": n_features, "hidden": [int(h) for h in config.hidden],
                 "out_features": n_classes, "activations": [config.activation] * len(config.hidden)}
     return {"type": config.model, "in_features": n_features, "n_classes": n_classes}
-
-
-def build_trainer(config, dataset=None):
-    """A ready Trainer for ``config``; pass ``dataset`` to train on data the config can't rebuild."""
-    from .trainer import Trainer
-    config.check()
-    dataset = dataset if dataset is not None else build_dataset(config)
-    model = build_model(model_spec(config, dataset.n_features, dataset.n_classes), seed=config.seed)
-    optimizer = build_optimizer(config.optimizer, model.parameters(), lr=config.lr)
-    trainer = Trainer(model, dataset, loss=config.loss, optimizer=optimizer, reg=config.reg,
-                      batch_size=None if config.batch_size is None else int(config.batch_size),
-                      seed=config.seed, margin=config.margin, eval_interval=int(config.eval_interval))
-    trainer.config = config
-    return trainer

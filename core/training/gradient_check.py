@@ -19,11 +19,12 @@ def check_gradient(trainer, name, entries=6, eps=1e-6, seed=0):
     params = dict(trainer.model.named_parameters())
     if name not in params:
         raise ValueError(f"no parameter named {name!r}; the parameters are {sorted(params)}")
-    it = trainer._it
+    it = trainer.record
     node = next((n for n in it.nodes if n.tensor is params[name]), None)
-    if node is None or node.id not in it.done or node.tensor._upstream is None:
+    upstream = None if node is None else trainer.upstream(node.id)
+    if upstream is None:
         raise PhaseError(f"no gradient for {name} yet: run this iteration's backward pass first")
-    analytic = np.asarray(node.tensor._upstream, dtype=np.float64)
+    analytic = np.asarray(upstream, dtype=np.float64)
     chosen = _entries(analytic, entries, seed)
 
     saved = {key: p.data for key, p in params.items()}
@@ -66,5 +67,5 @@ def _loss(trainer, it):
     reg, fused = it.loss_settings
     with no_grad():
         scores = trainer.model(it.X)
-        loss = trainer._data_loss(scores, it.y, fused=fused) + l2_penalty(trainer.model.weights(), reg)
+        loss = trainer.data_loss(scores, it.y, fused=fused) + l2_penalty(trainer.model.weights(), reg)
     return float(loss.data)

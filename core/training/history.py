@@ -24,6 +24,23 @@ def grad_norms(named_parameters):
             for name, p in named_parameters}
 
 
+def record_iteration(history, iteration, metrics, lr, named_parameters, val=None):
+    """Append one finished iteration: its metrics, learning rate, gradient norms and, when
+    ``val`` ({"loss", "accuracy"}) is given, the validation result."""
+    history["iteration"].append(iteration)
+    history["train_loss"].append(metrics["loss"])
+    history["data_loss"].append(metrics["data_loss"])
+    history["reg_loss"].append(metrics["reg_loss"])
+    history["train_acc"].append(metrics["accuracy"])
+    history["lr"].append(lr)
+    for name, norm in grad_norms(named_parameters).items():
+        history[grad_norm_key(name)].append(norm)
+    if val is not None:
+        history["val_iteration"].append(iteration)
+        history["val_loss"].append(val["loss"])
+        history["val_acc"].append(val["accuracy"])
+
+
 class HistoryMirror:
     """Read-only numpy views of the history lists for snapshots.
 

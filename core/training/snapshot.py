@@ -55,6 +55,55 @@ class Snapshot:
     last_update: dict                 # name → {"before", "step", "after"}
     history: dict                     # name → read-only float array (see HistoryMirror)
     diverged: object                  # None, or a dict saying where the first NaN/Inf came from
+    model_spec: object = None         # the model's spec() (build_model / evaluate_spec), None without one
+    dataset: object = None            # the Dataset trained on: a reference, since datasets are never mutated
+
+
+_FORWARD_DONE = (Phase.FORWARD, Phase.LOSS, Phase.BACKWARD, Phase.UPDATE)
+_LOSS_DONE = (Phase.LOSS, Phase.BACKWARD, Phase.UPDATE)
+
+
+def take_snapshot(trainer):
+    """The Snapshot of ``trainer`` now, built from its public state and its iteration record."""
+    it = trainer.record
+    done = frozenset(it.done)
+    completed = trainer.completed
+    graph = tuple(_graph_node(trainer, node, it, done) for node in it.nodes)
+    params = trainer.model.named_parameters()
+    stepping = it.done and it.node_stepping and completed in (Phase.LOSS, Phase.BACKWARD)
+    return Snapshot(
+        iteration=trainer.iteration, phase=trainer.phase, completed=completed, graph=graph,
+        active_node=it.done[-1] if stepping else None, done_nodes=done,
+        loss_node=it.node_of.get(id(it.loss)), scores_node=it.node_of.get(id(it.scores)),
+        batch_X=it.X, batch_y=it.y,
+        metrics=dict(it.metrics) if completed in _LOSS_DONE else {},
+        parameters={name: p.data.copy() for name, p in params},
+        gradients={name: copy_array(p.grad) for name, p in params},
+        last_update={k: dict(v) for k, v in it.update.items()},
+        history=trainer.history_views(), diverged=trainer.diverged,
+        model_spec=_spec(trainer.model), dataset=trainer.dataset)
+
+
+def _graph_node(trainer, node, it, done):
+    stage = it.stages[node.id]
+    shown = trainer.completed in (_LOSS_DONE if stage == "loss" else _FORWARD_DONE)
+    value = None
+    if shown:
+        value = it.param_values.get(node.name, node.value) if stage == "parameter" else node.value
+    return GraphNode(
+        id=node.id, op=node.op, name=node.name, kind=node.kind, stage=stage,
+        inputs=tuple(node.inputs), shape=tuple(node.shape), dtype=str(node.value.dtype),
+        value=copy_array(value) if stage == "parameter" else value,
+        upstream=trainer.upstream(node.id), downstream=trainer.downstream(node.id),
+        formula=node.formula, words=node.words, jacobians=tuple(node.jacobians()),
+        params=dict(node.params))
+
+
+def _spec(model):
+    try:
+        return model.spec()
+    except TypeError:  # a hand-built Sequential has no spec
+        return None
 
 
 def copy_array(a):

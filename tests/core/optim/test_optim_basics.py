@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from core import Tensor
+from core.catalog import OPTIMIZER_NAMES, build_optimizer
 from core.nn import MLP, hinge_loss, l2_penalty
-from core.optim import OPTIMIZER_NAMES, SGD, Adam, RMSProp, build_optimizer
+from core.optim import SGD, Adam, RMSProp
 
 CONFIGS = {
     "sgd": {}, "momentum": {}, "nesterov": {"weight_decay": 0.01},

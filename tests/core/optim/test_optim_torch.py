@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 
 from core import Tensor
+from core.catalog import build_optimizer
 from core.nn import MLP, softmax_loss
-from core.optim import SGD, Adam, RMSProp, build_optimizer
+from core.optim import SGD, Adam, RMSProp
 
 torch = pytest.importorskip("torch")
 

@@ -36,7 +36,7 @@ def assert_unchanged(trainer, before):
 def test_every_parameter_agrees_with_central_differences(loss):
     trainer = after_backward(mlp_trainer(loss))
     if loss == "hinge":  # a kink within ε of an entry would make the difference meaningless
-        it = trainer._it
+        it = trainer.record
         scores = trainer.predict(it.X)
         margins = scores - scores[np.arange(len(it.y)), it.y][:, None] + trainer.margin
         assert np.min(np.abs(margins)) > 1e-4
@@ -81,7 +81,7 @@ def test_parameters_are_restored_when_the_loss_fails(monkeypatch):
     def broken(*args, **kwargs):
         raise FloatingPointError("boom")
 
-    monkeypatch.setattr(trainer, "_data_loss", broken)
+    monkeypatch.setattr(trainer, "data_loss", broken)
     with pytest.raises(FloatingPointError):
         trainer.check_gradient("0.weight")
     assert_unchanged(trainer, before)
@@ -110,7 +110,7 @@ def test_an_unknown_parameter_is_a_value_error():
 
 def test_a_gradient_off_by_two_is_reported():
     trainer = after_backward(mlp_trainer())
-    leaf = next(n for n in trainer._it.nodes if n.name == "2.weight").tensor
+    leaf = next(n for n in trainer.record.nodes if n.name == "2.weight").tensor
     leaf._upstream = leaf._upstream * 2
     rows = trainer.check_gradient("2.weight")
     assert all(row["rel_error"] == pytest.approx(0.5, rel=1e-4) for row in rows)
