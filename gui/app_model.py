@@ -1,4 +1,4 @@
-"""The application model: one QObject that owns the trainer and the play controller.
+"""The application model: one QObject that owns the Session and the play controller.
 
 Every trainer call runs here (``run``): an exception becomes an error report (``sig_error``),
 never a dead window. Views never read the trainer; they draw ``snapshot()``, taken once per
@@ -9,7 +9,8 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from core.data import DataError
-from core.training import Phase, TrainerConfig, build_trainer
+from core.training import Phase
+from core.training.session import Session
 
 from .play import PlayController
 
@@ -18,7 +19,8 @@ EXPECTED = (OSError, ValueError, DataError)  # bad files and settings: no traceb
 
 
 class AppModel(QObject):
-    """The trainer (``trainer``), what is selected (``selected``) and what changed (``sig_*``)."""
+    """The session (``session``, its ``trainer``), the selected node (``selected``) and what
+    changed (``sig_*``)."""
 
     sig_snapshot = Signal(bool)         # a new snapshot; True: draw the graph at once (a click)
     sig_selected = Signal(object)       # the selected node id, or None
@@ -31,7 +33,7 @@ class AppModel(QObject):
 
     def __init__(self, config=None, parent=None):
         super().__init__(parent)
-        self._trainer = _first_trainer(config)
+        self.session = _first_session(config)
         self.version = 0          # bumped on every change of the trainer's state
         self.generation = 0       # bumped when the trainer is replaced or reset
         self._snapshot = None
@@ -44,8 +46,8 @@ class AppModel(QObject):
 
     @property
     def trainer(self):
-        """The current Trainer (read it for its settings; change it through the methods here)."""
-        return self._trainer
+        """The session's current Trainer (read it; change it through the methods here)."""
+        return self.session.trainer
 
     @property
     def playing(self):
@@ -85,7 +87,7 @@ class AppModel(QObject):
         """Initial weights, iteration 0, empty history: the plots start over."""
         self.play.stop()
         self._new_generation()
-        self.run("Reset", lambda t: t.reset())
+        self.run("Reset", lambda _: self.session.reset())
 
     def set_playing(self, playing):
         if playing:
@@ -102,11 +104,7 @@ class AppModel(QObject):
 
     def apply_live(self, name, value):
         """Set the learning rate ("lr") or regularisation ("reg") without rebuilding."""
-        def apply(trainer):
-            setattr(trainer, name, value)
-            if trainer.config is not None:
-                setattr(trainer.config, name, value)
-        return self.run(f"Setting {name}", apply)
+        return self.run(f"Setting {name}", lambda _: self.session.apply_live(name, value))
 
     def check_gradient(self, name):
         """Check parameter ``name``'s gradient numerically; the rows go out by sig_gradient_checked."""
@@ -123,19 +121,19 @@ class AppModel(QObject):
 
         Returns whether the new trainer is in place.
         """
+        self.play.stop()
         try:
-            trainer = build_trainer(config, dataset)
-        except Exception as exc:  # noqa: BLE001 — bad settings: keep the old trainer
+            self.session.rebuild(config, dataset)
+        except Exception as exc:  # noqa: BLE001 — bad settings: the session keeps the old trainer
             self.error(title, f"{type(exc).__name__}: {exc}")
             return False
-        self.replace_trainer(trainer)
+        self._installed()
         return True
 
     def train_on(self, dataset):
         """The same settings on edited data (a click in the decision boundary); play goes on."""
         playing = self.playing
-        config = self.trainer.config or TrainerConfig()
-        if not self.rebuild(config, dataset, title="Cannot train on the edited data"):
+        if not self.rebuild(self.session.config, dataset, title="Cannot train on the edited data"):
             self.changed(now=True)   # the views show the data the trainer still has
             return False
         if playing:
@@ -143,16 +141,30 @@ class AppModel(QObject):
         return True
 
     def replace_trainer(self, trainer):
-        """Install ``trainer`` (rebuilt, loaded from a session, …): everything is drawn anew."""
+        """Install a ready-made ``trainer`` (weights imported, a script's own, …): everything is
+        drawn anew. Returns whether it is in place (one no config describes is refused)."""
         self.play.stop()
         try:
+            self.session.replace_trainer(trainer)
             trainer.expand_loss = self.expand_loss
-        except Exception as exc:  # noqa: BLE001
-            self.report("Expanded loss", exc)
-        self._trainer = trainer
-        self.sig_trainer.emit(trainer)
-        self._new_generation()
-        self.changed(now=True)
+        except Exception as exc:  # noqa: BLE001 — the session keeps the old trainer
+            self.report("Installing the trainer", exc)
+            return False
+        self._installed()
+        return True
+
+    def open_session(self, path):
+        """Continue the session saved in ``path``; raises (SessionError) and changes nothing if it
+        cannot be read."""
+        session = Session.load(path)
+        self.play.stop()
+        self.session = session
+        self.trainer.expand_loss = self.expand_loss
+        self._installed()
+
+    def save_session(self, path):
+        """Write the session to ``path`` (raises SessionError naming the file if it cannot)."""
+        self.session.save(path)
 
     # ----- what the views draw ---------------------------------------------------------------
     def snapshot(self):
@@ -188,16 +200,21 @@ class AppModel(QObject):
         self.sig_playing.emit(playing)
         self.changed(now=True)
 
+    def _installed(self):
+        self.sig_trainer.emit(self.trainer)
+        self._new_generation()
+        self.changed(now=True)
+
     def _new_generation(self):
         self.generation += 1
         self.sig_generation.emit()
 
 
-def _first_trainer(config):
-    """A trainer built from ``config`` (the last session's settings) if it builds, else the default."""
+def _first_session(config):
+    """A session on ``config`` (the last run's settings) if it builds, else on the default."""
     if config is not None:
         try:
-            return build_trainer(config)
+            return Session(config)
         except Exception:  # noqa: BLE001 — stale or broken settings fall back to the default
             log.info("the stored settings no longer build; starting on the default")
-    return build_trainer(TrainerConfig())
+    return Session()

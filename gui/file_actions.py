@@ -12,7 +12,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, Q
 from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
-from core.io import SESSION_SUFFIX, load_session, load_weights, save_session, save_weights
+from core.io import SESSION_SUFFIX, load_weights, save_weights
 from core.training import Trainer, to_csv_rows
 
 
@@ -114,7 +114,7 @@ class FileActions(QObject):
 
     def save_session(self):
         self._save_as("Save session", f"session{SESSION_SUFFIX}", f"{SESSION_FILTER};;{ALL_FILES}",
-                      "Cannot save the session", lambda path: save_session(path, self.app_model.trainer),
+                      "Cannot save the session", self.app_model.save_session,
                       "Session saved to", recent="session")
 
     def open_session(self):
@@ -123,8 +123,9 @@ class FileActions(QObject):
             self.open_session_file(path)
 
     def open_session_file(self, path):
-        self._continue_with("Cannot open the session", path, lambda: load_session(path), "session",
-                            "Session opened from")
+        if self._attempt("Cannot open the session", path, lambda: self.app_model.open_session(path)):
+            self._add_recent("session", path)
+            self._status(f"Session opened from {path}")
 
     # ----- exports ----------------------------------------------------------------------------
     def export_plots(self):
@@ -224,8 +225,7 @@ class FileActions(QObject):
         """Swap in the trainer ``load()`` returns and remember ``path`` as a recent ``kind`` file;
         if it fails, the message is titled ``failure`` and the window keeps its trainer."""
         trainer = self._attempt(failure, path, load)
-        if trainer:
-            self.app_model.replace_trainer(trainer)
+        if trainer and self.app_model.replace_trainer(trainer):
             self._add_recent(kind, path)
             self._status(f"{done} {path}")
 
