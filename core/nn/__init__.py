@@ -16,5 +16,5 @@ from .regularization import l2_penalty
 
 __all__ = ["Module", "Linear", "Activation", "ReLU", "Tanh", "Sigmoid", "LeakyReLU", "ACTIVATIONS",
            "make_activation", "Sequential", "MLP", "LinearSVM", "SoftmaxClassifier", "build_model",
-           "MODEL_TYPES", "evaluate_spec", "INITS", "init_weight", "hinge_loss", "softmax_loss", "hinge_loss_expanded",
-           "softmax_loss_expanded", "LOSSES", "EXPANDED_LOSSES", "get_loss", "l2_penalty"]
+           "MODEL_TYPES", "evaluate_spec", "INITS", "init_weight", "hinge_loss", "softmax_loss",
+           "hinge_loss_expanded", "softmax_loss_expanded", "LOSSES", "EXPANDED_LOSSES", "get_loss", "l2_penalty"]
