@@ -8,6 +8,7 @@ its state_dict key, and the output Tensor is named "scores".
 """
 import numpy as np
 
+from ..autodiff import no_grad
 from .layers import Linear, make_activation
 from .module import Module, as_input
 
@@ -139,4 +140,14 @@ def build_model(spec, seed=0):
     raise ValueError(f"build_model: unknown model type {kind!r}; choose one of {', '.join(MODEL_TYPES)}")
 
 
-__all__ = ["Sequential", "MLP", "LinearSVM", "SoftmaxClassifier", "build_model", "MODEL_TYPES"]
+def evaluate_spec(spec, parameters, X):
+    """The scores (N, C) of the model ``spec`` describes, with ``parameters`` (state_dict name →
+    array), on X (N, D): no graph, no gradients, no Qt; a plot evaluates a snapshot's model on a grid."""
+    model = build_model(spec)
+    model.load_state_dict(parameters)
+    with no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return model(np.asarray(X, dtype=np.float64)).data
+
+
+__all__ = ["Sequential", "MLP", "LinearSVM", "SoftmaxClassifier", "build_model", "MODEL_TYPES",
+           "evaluate_spec"]

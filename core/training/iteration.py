@@ -1,5 +1,14 @@
 """The record of the iteration being stepped through: its batch, tensors, graph and progress."""
+import numpy as np
+
 from ..autodiff import toposort, trace
+
+
+def batch_metrics(scores, y, data_loss, reg_loss, loss):
+    """{"loss", "data_loss", "reg_loss", "accuracy"} of one batch's forward pass, as floats."""
+    return {"loss": float(loss.data), "data_loss": float(data_loss.data),
+            "reg_loss": float(reg_loss.data),
+            "accuracy": float(np.mean(scores.data.argmax(axis=1) == y))}
 
 
 class IterationRecord:
@@ -11,11 +20,11 @@ class IterationRecord:
     node id, ``stages`` a node id to its stage; ``done`` lists the node ids backward processed.
     """
 
-    def __init__(self, X, y, sampler_state):
+    def __init__(self, X, y, sampler_state, metrics=None):
         self.X, self.y = X, y
         self.sampler_state = sampler_state
         self.scores = self.loss = None
-        self.metrics = {}
+        self.metrics = metrics or {}
         self.param_values = {}
         self.loss_settings = None
         self.nodes = []

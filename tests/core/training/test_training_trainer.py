@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from core.data import make_dataset
-from core.nn import MLP, LinearSVM
+from core.nn import MLP, LinearSVM, evaluate_spec
 from core.optim import SGD, Adam
 from core.training import DivergedError, Phase, PhaseError, Trainer, TrainerConfig, build_trainer
 
@@ -296,3 +296,29 @@ def test_snapshot_values_stay_those_of_their_iteration_after_the_update():
 def test_an_impossible_margin_is_refused():
     with pytest.raises(ValueError, match="margin"):
         spiral_trainer(loss="hinge", margin=float("nan"))
+
+
+def test_the_phase_is_derived_from_what_completed_last():
+    trainer = spiral_trainer()
+    assert "phase" not in vars(trainer)  # nothing stored beside what completed
+    seen = []
+    for _ in range(6):
+        seen.append((trainer.completed, trainer.phase))
+        trainer.step_phase()
+    assert seen == [(None, Phase.FORWARD), (Phase.FORWARD, Phase.LOSS), (Phase.LOSS, Phase.BACKWARD),
+                    (Phase.BACKWARD, Phase.UPDATE), (Phase.UPDATE, Phase.FORWARD),
+                    (Phase.FORWARD, Phase.LOSS)]
+    trainer.step_node()
+    assert trainer.completed is Phase.LOSS and trainer.snapshot().phase is Phase.BACKWARD
+
+
+def test_the_snapshot_carries_the_model_spec_and_the_dataset():
+    trainer = spiral_trainer()
+    trainer.run(3)
+    snap = trainer.snapshot()
+    assert snap.model_spec == trainer.model.spec() and snap.dataset is trainer.dataset
+    X = np.random.default_rng(0).uniform(-1, 1, (50, 2))
+    scores = evaluate_spec(snap.model_spec, snap.parameters, X)
+    np.testing.assert_array_equal(scores, trainer.predict(X))
+    trainer.run(3)  # the snapshot's parameters are its own: still the scores of iteration 3
+    np.testing.assert_array_equal(evaluate_spec(snap.model_spec, snap.parameters, X), scores)
