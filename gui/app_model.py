@@ -134,7 +134,8 @@ class AppModel(QObject):
         """The same settings on edited data (a click in the decision boundary); play goes on."""
         playing = self.playing
         if not self.rebuild(self.session.config, dataset, title="Cannot train on the edited data"):
-            self.changed(now=True)   # the views show the data the trainer still has
+            self._new_generation()   # the plots draw the data the trainer still has, not the edit
+            self.changed(now=True)
             return False
         if playing:
             self.set_playing(True)

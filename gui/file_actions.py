@@ -149,8 +149,7 @@ class FileActions(QObject):
         snapshot = self.app_model.snapshot()
         widgets = self.plots
         for widget in widgets:
-            widget.show_snapshot(snapshot, self.app_model.trainer)
-            widget.refresh()  # also a plot in a tab behind another, which waits to be seen
+            widget.show_snapshot(snapshot)  # also a plot in a tab behind another
         QApplication.sendPostedEvents()  # the plots' layouts settle before they are grabbed
         images = [widget.grab().toImage() for widget in widgets]
         columns = min(2, len(images))

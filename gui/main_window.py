@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
             return lambda: self._shown.get(dock, False)
 
         def plot_panel(name, plot, dock, key):
-            return Panel(name, lambda s: (plot.show_snapshot(s, model.trainer), plot.repaint()),
+            return Panel(name, lambda s: (plot.show_snapshot(s), plot.repaint()),
                          lambda s: (model.generation, key(s)), shown(dock))
 
         def history_length(s):
