@@ -1,6 +1,7 @@
 """Small form controls: a spin box for rates spanning decades, and one-line builders."""
 import math
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox
 
@@ -55,10 +56,12 @@ class LogSpinBox(QDoubleSpinBox):
         self.setValue(target)
 
 
-def make_combo(choices, tip):
+def make_combo(entries, tip):
+    """A combo box of catalog ``entries`` (key → entry with a label and a tip), keys as item data."""
     combo = QComboBox()
-    for key, label in choices.items():
-        combo.addItem(label, key)
+    for key, entry in entries.items():
+        combo.addItem(entry.label, key)
+        combo.setItemData(combo.count() - 1, entry.tip, Qt.ItemDataRole.ToolTipRole)
     combo.setToolTip(tip)
     return combo
 

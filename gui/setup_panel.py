@@ -12,22 +12,13 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFileDialog, QFrame, Q
                                QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
-from core.data import DATASET_NAMES, DataError, load_csv
+from core.catalog import ACTIVATIONS, DATASETS, LOSSES, MODELS, OPTIMIZERS
+from core.data import DataError, load_csv
 from core.training import TrainerConfig
 
 from .form_widgets import LogSpinBox, make_combo, make_form, make_spin, select_key
 
-DATASETS = {"spiral": "Spiral", "circle": "Circle", "xor": "XOR", "gaussian": "Gaussian blobs",
-            "moons": "Moons", "digits": "Digits (8×8 images)", "iris": "Iris (4 features)"}
-TWO_CLASS = ("circle", "xor", "moons")
-MULTI_CLASS = ("spiral", "gaussian")
-DEFAULT_CLASSES = 3  # spiral and gaussian, when TrainerConfig.n_classes is None
-MODELS = {"svm": "Linear SVM", "softmax": "Softmax classifier", "mlp": "MLP (neural network)"}
-LINEAR_LOSS = {"svm": "hinge", "softmax": "softmax"}  # a linear model's name says its loss
-ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "leaky_relu": "leaky ReLU"}
-LOSSES = {"hinge": "Hinge (multiclass SVM)", "softmax": "Softmax cross-entropy"}
-OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov momentum",
-              "rmsprop": "RMSProp", "adam": "Adam"}
+CHOICES = {key: entry for key, entry in DATASETS.items() if entry.source != "csv"}  # CSV: imported
 DATA_FIELDS = ("dataset", "n_samples", "n_classes", "noise", "data_seed", "val_fraction",
                "csv_path", "standardize")
 LIVE_FIELDS = ("lr", "reg")
@@ -52,7 +43,7 @@ class SetupPanel(QWidget):
         self._csv_path = ""
         self._applied = TrainerConfig()
 
-        self.dataset = make_combo(DATASETS, "The data to classify")
+        self.dataset = make_combo(CHOICES, "The data to classify")
         self.import_csv = QPushButton("Import CSV…")
         self.import_csv.setToolTip("Load a table: numeric feature columns and a label column (the last)")
         self.import_csv.clicked.connect(self.ask_import_csv)
@@ -100,6 +91,7 @@ class SetupPanel(QWidget):
         self._lay_out()
         for combo in (self.dataset, self.model, self.activation, self.loss, self.optimizer):
             combo.currentIndexChanged.connect(self._update_state)
+        self.optimizer.currentIndexChanged.connect(self._optimizer_chosen)
         for spin in (self.n_samples, self.n_classes, self.noise, self.val_percent, self.data_seed,
                      self.seed, self.margin, self.batch_size):
             spin.valueChanged.connect(self._update_state)
@@ -207,7 +199,8 @@ class SetupPanel(QWidget):
         if self.hidden.hasAcceptableInput():
             hidden = [int(size) for size in self.hidden.text().split(",")]
         n_classes = self.n_classes.value()
-        if dataset not in MULTI_CLASS or n_classes == DEFAULT_CLASSES:
+        entry = DATASETS[dataset]
+        if not entry.takes_n_classes or n_classes == entry.default_classes:
             n_classes = None
         return dataclasses.replace(
             self._applied, dataset=dataset, n_samples=self.n_samples.value(), n_classes=n_classes,
@@ -312,23 +305,31 @@ class SetupPanel(QWidget):
         setattr(self._applied, name, value)
         self.sig_live_changed.emit(name, value)
 
+    def _optimizer_chosen(self):
+        """Another optimizer starts from its own default learning rate (the catalog's, as in the
+        CLI); the applied one from the rate it runs with. Part of the pending rebuild, not live."""
+        key = self.optimizer.currentData()
+        lr = self._applied.lr if key == self._applied.optimizer else OPTIMIZERS[key].lr
+        self.lr.blockSignals(True)
+        self.lr.setValue(lr)
+        self.lr.blockSignals(False)
+
     def _update_state(self):
         dataset, model = self.dataset.currentData(), self.model.currentData()
-        generated = dataset in DATASET_NAMES
-        self.n_samples.setEnabled(generated)
-        self.noise.setEnabled(generated)
-        self.n_classes.setEnabled(generated and dataset not in TWO_CLASS)
-        if dataset in TWO_CLASS:
-            self.n_classes.setValue(2)
-        self.standardize.setEnabled(not generated)
-        mlp = model == "mlp"
-        self.hidden.setEnabled(mlp)
-        self.activation.setEnabled(mlp)
-        self.loss.setEnabled(mlp)
-        if not mlp:
-            select_key(self.loss, LINEAR_LOSS[model])
-        self.margin.setEnabled(self.loss.currentData() == "hinge")
-        valid = self.hidden.hasAcceptableInput() or not mlp
+        data, model = DATASETS[dataset], MODELS[model]
+        self.n_samples.setEnabled(data.takes_n_samples)
+        self.noise.setEnabled(data.takes_noise)
+        self.n_classes.setEnabled(data.takes_n_classes)
+        if data.generated and data.classes is not None:
+            self.n_classes.setValue(data.classes)
+        self.standardize.setEnabled(data.takes_standardize)
+        self.hidden.setEnabled(model.hidden)
+        self.activation.setEnabled(model.hidden)
+        self.loss.setEnabled(model.loss is None)
+        if model.loss is not None:
+            select_key(self.loss, model.loss)
+        self.margin.setEnabled(LOSSES[self.loss.currentData()].takes_margin)
+        valid = self.hidden.hasAcceptableInput() or not model.hidden
         self.hidden.setStyleSheet("" if valid else "QLineEdit { border: 1px solid #d62728; }")
         pending = self.has_pending_changes()
         self.apply_button.setEnabled(valid and pending)
@@ -336,15 +337,17 @@ class SetupPanel(QWidget):
 
 
 def _class_count(config):
-    if config.n_classes is not None:
-        return int(config.n_classes)
-    return 2 if config.dataset in TWO_CLASS else DEFAULT_CLASSES
+    """The class count a generated data set gets (its fixed one, the chosen one, or its default)."""
+    entry = DATASETS[config.dataset]
+    if entry.classes is not None:
+        return entry.classes
+    return entry.default_classes if config.n_classes is None else int(config.n_classes)
 
 
 def _structural(config):
     """The settings that need a rebuild, the class count spelled out."""
     settings = {k: v for k, v in config.to_dict().items() if k not in LIVE_FIELDS}
-    settings["n_classes"] = _class_count(config) if config.dataset in DATASET_NAMES else None
+    settings["n_classes"] = _class_count(config) if DATASETS[config.dataset].generated else None
     return settings
 
 
