@@ -98,7 +98,8 @@ class FileActions(QObject):
                       "Weights written to", recent="weights")
 
     def import_weights(self):
-        path = self._ask_open("Import weights", f"Weights ({' '.join(_patterns(WEIGHT_FILTERS))});;{ALL_FILES}")
+        patterns = " ".join(_patterns(WEIGHT_FILTERS))
+        path = self._ask_open("Import weights", f"Weights ({patterns});;{ALL_FILES}")
         if path:
             self.import_weights_file(path)
 

@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.TopToolBarArea, self.steps.toolbar)
         self.inspector = Inspector(self.app_model)
         self.setup_panel = SetupPanel(self.app_model)
-        self.loss_plot, self.boundary_plot = LossPlot(), BoundaryPlot()
+        self.loss_plot, self.boundary_plot = LossPlot(), BoundaryPlot(self.app_model)
         self.weights_plot, self.gradnorm_plot = WeightsPlot(), GradNormPlot()
         self._build_docks()
         self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_widgets())
@@ -165,8 +165,6 @@ class MainWindow(QMainWindow):
         model.sig_selected.connect(self._show_selected)
         model.sig_generation.connect(self._clear_plots)
         model.sig_status.connect(lambda message: self.statusBar().showMessage(message, STATUS_MS))
-        self.boundary_plot.sig_dataset_edited.connect(model.train_on)
-        self.boundary_plot.sig_error.connect(model.error)
         for dock in self.findChildren(QDockWidget):
             dock.visibilityChanged.connect(lambda visible, dock=dock: self._dock_shown(dock, visible))
 

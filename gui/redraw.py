@@ -1,4 +1,4 @@
-"""When the window's views are redrawn: the graph first, the panels one at a time after it.
+"""When the views are redrawn (the one scheduler): the graph first, the panels one at a time after it.
 
 Drawing everything after every change would block the event loop for 100 ms and more (a
 pyqtgraph panel costs 10–50 ms to update and paint). So a change draws the *core* (graph,

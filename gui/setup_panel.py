@@ -167,7 +167,8 @@ class SetupPanel(QWidget):
         column.setContentsMargins(6, 6, 6, 6)
         column.addWidget(scroll, 1)
         column.addLayout(buttons)
-        self._one_column_width = content.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        scroll_bar = scroll.verticalScrollBar().sizeHint().width()
+        self._one_column_width = content.minimumSizeHint().width() + scroll_bar
         self.setMinimumWidth(self._one_column_width + 12)
 
     def _arrange(self, columns):
@@ -213,7 +214,8 @@ class SetupPanel(QWidget):
             batch_size=self.batch_size.value() or None, seed=self.seed.value())
 
     def set_config(self, config, dataset=None):
-        """Show ``config`` as the applied settings; ``dataset`` is what it trains on, if not rebuilt from it."""
+        """Show ``config`` as the applied settings; ``dataset`` is what it trains on, if not rebuilt
+        from it."""
         if config.dataset == "csv":
             self._set_csv_entry(config.csv_path)
         controls = self.findChildren(QWidget)

@@ -19,13 +19,13 @@ class BoundaryPlot(QWidget):
 
     Left click adds a training point of the class chosen in the selector, right click removes
     the point nearest to the cursor; both emit ``sig_dataset_edited`` with the new Dataset (or
-    ``sig_error`` when the data can't take the edit).
+    ``sig_error`` when the data can't take the edit), which go to ``app_model`` when given.
     """
 
     sig_dataset_edited = Signal(object)
     sig_error = Signal(str, str)    # (title, message): an edit the data can't take
 
-    def __init__(self, parent=None):
+    def __init__(self, app_model=None, parent=None):
         super().__init__(parent)
         self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
         self.class_selector = QComboBox()
@@ -71,6 +71,9 @@ class BoundaryPlot(QWidget):
         self.setMinimumSize(320, 320)
 
         self._snapshot = None   # the one last drawn: a zoom redraws its regions
+        if app_model is not None:   # edits retrain there; refused edits are its errors
+            self.sig_dataset_edited.connect(app_model.train_on)
+            self.sig_error.connect(app_model.error)
         self._dataset = None
         self._rect = self._image_rect = None
         self._grid = None
@@ -122,7 +125,8 @@ class BoundaryPlot(QWidget):
         self._update_class_selector(dataset.class_names)
         colors = class_colors(dataset.n_classes)
         self._region_rgb = region_colors(dataset.n_classes)
-        self.train_points.setData(pos=dataset.X_train, brush=[pg.mkBrush(*colors[k]) for k in dataset.y_train])
+        self.train_points.setData(pos=dataset.X_train,
+                                  brush=[pg.mkBrush(*colors[k]) for k in dataset.y_train])
         if dataset.n_val:
             self.val_points.setData(pos=dataset.X_val, brush=[pg.mkBrush(*colors[k]) for k in dataset.y_val])
         else:

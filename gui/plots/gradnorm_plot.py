@@ -18,7 +18,8 @@ class GradNormPlot(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
-        self.plot = make_plot(left="gradient norm (log)", bottom="iteration", title="Gradient norm per parameter",
+        self.plot = make_plot(left="gradient norm (log)", bottom="iteration",
+                              title="Gradient norm per parameter",
                               axis_items={"left": DecadeAxis("left")})
         item = self.plot.getPlotItem()
         item.setLogMode(y=True)
@@ -46,7 +47,8 @@ class GradNormPlot(QWidget):
         for name in names:
             layer, kind = name.rsplit(".", 1) if "." in name else (name, "weight")
             style = Qt.PenStyle.DashLine if kind == "bias" else Qt.PenStyle.SolidLine
-            pen = pg.mkPen(series_color(layers.index(layer)), width=1.5 if kind == "weight" else 1, style=style)
+            width = 1.5 if kind == "weight" else 1
+            pen = pg.mkPen(series_color(layers.index(layer)), width=width, style=style)
             self.curves[name] = self.plot.getPlotItem().plot([], [], name=name, pen=pen)
 
     def clear(self):

@@ -106,7 +106,8 @@ class WeightsPlot(QWidget):
         if side and weight_names:
             linear = len(weight_names) == 1
             what = "class templates" if linear else "first-layer filters"
-            entries.insert(0, (f"{weight_names[0]} as {side}×{side} images ({what})", f"tiles:{weight_names[0]}"))
+            first = weight_names[0]
+            entries.insert(0, (f"{first} as {side}×{side} images ({what})", f"tiles:{first}"))
             self._tile_names = tuple(dataset.class_names) if linear else ()
         if entries == self._entries:
             return

@@ -158,7 +158,8 @@ def test_weights_of_another_architecture_are_refused(window, dialogs, tmp_path):
     assert_same(parameters(trainer), before)
 
 
-@pytest.mark.parametrize("action, name", [("export_weights", "w.safetensors"), ("save_session", "s.bpsession"),
+@pytest.mark.parametrize("action, name", [("export_weights", "w.safetensors"),
+                                          ("save_session", "s.bpsession"),
                                           ("export_history", "h.csv"), ("export_plots", "p.png"),
                                           ("export_graph", "g.png")])
 def test_an_unwritable_path_is_reported(window, dialogs, tmp_path, action, name):

@@ -96,7 +96,8 @@ def test_clicks_add_a_point_of_the_chosen_class_and_remove_the_nearest(qtbot, tr
         click(qtbot, plot, *target, Qt.MouseButton.RightButton)
     newer = removed.args[0]
     assert newer.n_train == new.n_train - 1
-    assert np.bincount(newer.y_train, minlength=3)[ds.y_train[7]] == np.bincount(new.y_train)[ds.y_train[7]] - 1
+    label = ds.y_train[7]
+    assert np.bincount(newer.y_train, minlength=3)[label] == np.bincount(new.y_train)[label] - 1
     assert not any(np.allclose(row, target) for row in newer.X_train)
 
 

@@ -110,7 +110,8 @@ def test_every_emitted_config_builds(panel, qtbot):
         assert trainer.batch_size == 32
 
 
-def test_a_bad_csv_shows_the_file_and_problem_and_keeps_the_settings(panel, qtbot, tmp_path, monkeypatch, critical):
+def test_a_bad_csv_shows_the_file_and_problem_and_keeps_the_settings(panel, qtbot, tmp_path, monkeypatch,
+                                                                     critical):
     bad = tmp_path / "broken.csv"
     bad.write_text("x1,x2,label\n1.0,2.0,a\n3.0,oops,b\n")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(bad), "CSV files (*.csv)"))
