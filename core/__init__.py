@@ -1,19 +1,7 @@
 """Backprop Studio's Qt-free core: the autodiff engine, models, optimizers, data and training."""
+from .autodiff import (AnomalyError, GradcheckError, Tensor, detect_anomaly, grad, gradcheck,
+                       gradients, hvp, jacobian, jvp, no_grad, vjp)
 from . import functional
-from .autodiff import (
-                       AnomalyError,
-                       GradcheckError,
-                       Tensor,
-                       detect_anomaly,
-                       grad,
-                       gradcheck,
-                       gradients,
-                       hvp,
-                       jacobian,
-                       jvp,
-                       no_grad,
-                       vjp,
-)
 
 __all__ = ["Tensor", "no_grad", "detect_anomaly", "AnomalyError", "functional", "vjp", "jvp",
            "hvp", "jacobian", "grad", "gradients", "gradcheck", "GradcheckError"]

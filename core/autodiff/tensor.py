@@ -2,6 +2,7 @@
 import numpy as np
 
 
+
 def _as_array(data, dtype=None):
     if isinstance(data, Tensor):
         data = data.data
@@ -141,5 +142,5 @@ def _value(x):
     return x.data if isinstance(x, Tensor) else x
 
 
-from . import backward as _backward  # noqa: E402  (the backward pass walks Tensors)
 from . import ops as _ops  # noqa: E402  (ops build on Tensor)
+from . import backward as _backward  # noqa: E402  (the backward pass walks Tensors)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from core import Tensor, hvp, jacobian, jvp
 from core import functional as F
-from tests.core.autodiff.helpers import MANY
+from tests.core.autodiff.helpers import MANY, SETTINGS
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
