@@ -188,7 +188,7 @@ def test_gradient_norms_one_curve_per_parameter_on_a_log_axis(qtbot, trainer):
     assert np.allclose(y, trainer.history["grad_norm/2.weight"])
     assert plot.plot.getPlotItem().getAxis("left").logMode
 
-    svm = build_trainer(TrainerConfig(model="svm"))
+    svm = build_trainer(TrainerConfig(model="svm", loss="hinge"))
     svm.run(2)
     plot.show_snapshot(svm.snapshot(), svm)
     assert list(plot.curves) == ["0.weight", "0.bias"]
