@@ -296,7 +296,7 @@ class Trainer:
         """A copy of what the app shows: graph, parameters, update, metrics and history."""
         it = self._it
         done = frozenset(it.done)
-        graph = tuple(self._graph_node(node, it, done) for node in it.nodes)
+        graph = tuple(self._graph_node(node, it) for node in it.nodes)
         params = self.model.named_parameters()
         return Snapshot(
             iteration=self.iteration, phase=self.phase, completed=self.completed, graph=graph,
@@ -312,7 +312,7 @@ class Trainer:
             history=self._history_views.views(self.history),
             diverged=self._diverged)
 
-    def _graph_node(self, node, it, done):
+    def _graph_node(self, node, it):
         stage = it.stages[node.id]
         shown = self.completed in (_LOSS_DONE if stage == "loss" else _FORWARD_DONE)
         value = None
