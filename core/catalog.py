@@ -17,6 +17,10 @@ the GUI shows) and ``tip`` (a one-line explanation); the rest says what the choi
   ``lr``, the learning rate the app and the CLI start from.
 - ``ACTIVATIONS[key]``: ``cls``.
 
+Helpers: ``build_optimizer(key, params, lr=None, **kw)`` and ``choose(table, key, what)`` (the
+entry, or a ValueError listing the keys). A GUI shows one combo box per table, items
+``(entry.label, key)`` in table order; a "csv" data set appears once a file is imported.
+
 What a choice *is* (a class, a function) lives with its code in core.nn, core.optim and
 core.data; how it is offered (label, default, constraint) lives here only. The GUI, the CLI,
 ``TrainerConfig`` and the session loader read these tables, so adding an optimizer is one
@@ -49,10 +53,12 @@ class DatasetEntry:
 
     @property
     def takes_n_samples(self):
+        """True when the user picks how many points to generate."""
         return self.generated
 
     @property
     def takes_noise(self):
+        """True when the user picks the noise of the generated points."""
         return self.generated
 
     @property
@@ -67,6 +73,7 @@ class DatasetEntry:
 
     @property
     def two_class(self):
+        """True for the sets that always have exactly 2 classes."""
         return self.classes == 2
 
 
