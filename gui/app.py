@@ -1,7 +1,7 @@
 """Start the app: QApplication with its desktop identity and icon, the exception hook, the window."""
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -14,10 +14,12 @@ from .main_window import MainWindow
 
 
 def app_icon() -> QIcon:
-    """The bundled icon in every size it ships in."""
+    """The bundled icon in the sizes it ships in (the PNGs: no image plugin needed to read them)."""
     icon = QIcon()
-    for name in ICONS.values():
-        icon.addFile(str(resource("icons", name)))
+    for folder, name in ICONS.items():
+        if folder != "scalable":
+            width = int(folder.split("x")[0])
+            icon.addFile(str(resource("icons", name)), QSize(width, width))
     return icon
 
 

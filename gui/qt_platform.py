@@ -61,18 +61,19 @@ def xcb_plugin() -> Path | None:
     return plugin if plugin.is_file() else None
 
 
-def missing_libraries(plugin, ldd="ldd", run=subprocess.run, loader=ctypes.CDLL) -> list[str]:
+def missing_libraries(plugin) -> list[str]:
     """The sonames the plugin needs that the dynamic loader cannot find: from ``ldd`` (every
     dependency, however indirect), or by trying to load the usual suspects when there is no ldd."""
-    if ldd and shutil.which(ldd):
-        result = run([ldd, str(plugin)], capture_output=True, text=True, timeout=20,
-                     check=False)
+    ldd = shutil.which("ldd")
+    if ldd:
+        result = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=20,
+                                check=False)
         found = re.findall(r"^\s*(\S+) => not found", result.stdout, flags=re.MULTILINE)
         return list(dict.fromkeys(found))
     missing = []
     for soname in USUAL_SUSPECTS:
         try:
-            loader(soname)
+            ctypes.CDLL(soname)
         except OSError:
             missing.append(soname)
     return missing
