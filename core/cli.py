@@ -10,14 +10,6 @@ import time
 from pathlib import Path
 
 COMMANDS = ("train",)
-# Read by gui/launch.py, which runs the app; listed here so that --help shows them with the commands.
-APP_OPTIONS = """app options (without a command):
-  --version             print the version and exit
-  --selftest            check the installation in a few seconds, without opening a window
-  --install-desktop     add Backprop Studio to the applications menu (under $XDG_DATA_HOME,
-                        by default ~/.local/share)
-  --uninstall-desktop   remove it from the applications menu again
-  --quit-after SECONDS  close the window by itself after SECONDS (scripted checks)"""
 DEFAULT_LR = {"sgd": 0.3, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.01, "adam": 0.01}
 
 
@@ -37,6 +29,16 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+# The options gui/launch.py handles, written here so that --help shows them with the commands.
+APP_OPTIONS = """app options (without a command):
+  --version             print the version and exit
+  --selftest            check the installation in a few seconds, without opening a window
+  --install-desktop     add Backprop Studio to the applications menu (under $XDG_DATA_HOME,
+                        by default ~/.local/share)
+  --uninstall-desktop   remove it from the applications menu again
+  --quit-after SECONDS  close the window by itself after SECONDS (scripted checks)"""
 
 
 def program_name():
