@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import cli
 import main
+from core import cli
 from core.catalog import ACTIVATIONS, DATASETS, LOSSES, MODELS, OPTIMIZERS
 from core.io import load_session, read_weights
 
