@@ -17,6 +17,10 @@ the GUI shows) and ``tip`` (a one-line explanation); the rest says what the choi
   ``lr``, the learning rate the app and the CLI start from.
 - ``ACTIVATIONS[key]``: ``cls``.
 
+Helpers: ``build_optimizer(key, params, lr=None, **kw)`` and ``choose(table, key, what)`` (the
+entry, or a ValueError listing the keys). A GUI shows one combo box per table, items
+``(entry.label, key)`` in table order; a "csv" data set appears once a file is imported.
+
 What a choice *is* (a class, a function) lives with its code in core.nn, core.optim and
 core.data; how it is offered (label, default, constraint) lives here only. The GUI, the CLI,
 ``TrainerConfig`` and the session loader read these tables, so adding an optimizer is one
@@ -26,19 +30,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .data import load_digits, load_iris
-from .nn import (
-    MLP,
-    LeakyReLU,
-    LinearSVM,
-    ReLU,
-    Sigmoid,
-    SoftmaxClassifier,
-    Tanh,
-    hinge_loss,
-    hinge_loss_expanded,
-    softmax_loss,
-    softmax_loss_expanded,
-)
+from .data.generators import DEFAULT_CLASSES, FIXED_CLASSES
+from .nn import (MLP, LeakyReLU, LinearSVM, ReLU, Sigmoid, SoftmaxClassifier, Tanh, hinge_loss,
+                 hinge_loss_expanded, softmax_loss, softmax_loss_expanded)
 from .optim import SGD, Adam, RMSProp
 
 
@@ -59,10 +53,12 @@ class DatasetEntry:
 
     @property
     def takes_n_samples(self):
+        """True when the user picks how many points to generate."""
         return self.generated
 
     @property
     def takes_noise(self):
+        """True when the user picks the noise of the generated points."""
         return self.generated
 
     @property
@@ -77,6 +73,7 @@ class DatasetEntry:
 
     @property
     def two_class(self):
+        """True for the sets that always have exactly 2 classes."""
         return self.classes == 2
 
 
@@ -128,13 +125,19 @@ def _frozen(**options):
     return MappingProxyType(options)
 
 
+def _generated(key, label, tip):
+    """A toy set ``make_dataset(key)`` generates, with the class count its generator fixes or defaults to."""
+    fixed = FIXED_CLASSES.get(key)
+    return DatasetEntry(label, "generated", tip, classes=fixed,
+                        default_classes=None if fixed else DEFAULT_CLASSES)
+
+
 DATASETS = {
-    "spiral": DatasetEntry("Spiral", "generated", "Interleaved spiral arms (CS231n)", default_classes=3),
-    "circle": DatasetEntry("Circle", "generated", "A disc inside a ring", classes=2),
-    "xor": DatasetEntry("XOR", "generated", "Opposite quadrants share a class", classes=2),
-    "gaussian": DatasetEntry("Gaussian blobs", "generated", "Blobs around the unit circle",
-                             default_classes=3),
-    "moons": DatasetEntry("Moons", "generated", "Two interleaving half-moons", classes=2),
+    "spiral": _generated("spiral", "Spiral", "Interleaved spiral arms (CS231n)"),
+    "circle": _generated("circle", "Circle", "A disc inside a ring"),
+    "xor": _generated("xor", "XOR", "Opposite quadrants share a class"),
+    "gaussian": _generated("gaussian", "Gaussian blobs", "Blobs around the unit circle"),
+    "moons": _generated("moons", "Moons", "Two interleaving half-moons"),
     "digits": DatasetEntry("Digits (8×8 images)", "bundled", "1797 handwritten digits, 64 pixels",
                            load=load_digits),
     "iris": DatasetEntry("Iris (4 features)", "bundled", "150 flowers, 4 measurements", load=load_iris),

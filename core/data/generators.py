@@ -11,7 +11,8 @@ import numpy as np
 from .dataset import DataError, Dataset
 
 DATASET_NAMES = ("spiral", "circle", "xor", "gaussian", "moons")
-_TWO_CLASS = ("circle", "xor", "moons")
+FIXED_CLASSES = {"circle": 2, "xor": 2, "moons": 2}   # the others take any n_classes >= 2
+DEFAULT_CLASSES = 3                                  # theirs when n_classes is None
 
 
 def make_dataset(name, n_samples=300, n_classes=None, noise=0.2, val_fraction=0.2, seed=0):
@@ -22,9 +23,9 @@ def make_dataset(name, n_samples=300, n_classes=None, noise=0.2, val_fraction=0.
     if name not in DATASET_NAMES:
         raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASET_NAMES)}")
     if n_classes is None:
-        n_classes = 2 if name in _TWO_CLASS else 3
-    if name in _TWO_CLASS and n_classes != 2:
-        raise DataError(f"{name} has exactly 2 classes, got n_classes={n_classes}; "
+        n_classes = FIXED_CLASSES.get(name, DEFAULT_CLASSES)
+    if name in FIXED_CLASSES and n_classes != FIXED_CLASSES[name]:
+        raise DataError(f"{name} has exactly {FIXED_CLASSES[name]} classes, got n_classes={n_classes}; "
                         f"spiral and gaussian take any n_classes >= 2")
     if not _is_int(n_classes) or n_classes < 2:
         raise DataError(f"n_classes must be an integer >= 2, got {n_classes!r}")

@@ -17,7 +17,8 @@ class IterationRecord:
     ``sampler_state`` is the batch sampler's state before this batch was drawn (a session saved
     mid-iteration restarts from it); ``param_values`` the parameters the forward pass used and
     ``loss_settings`` its (reg, fused); ``nodes`` the traced graph, ``node_of`` maps id(tensor) to a
-    node id, ``stages`` a node id to its stage; ``done`` lists the node ids backward processed.
+    node id, ``stages`` a node id to its stage; ``done`` lists the node ids backward processed and
+    ``steps`` maps them to their BackwardStep (upstream and downstream gradients).
     """
 
     def __init__(self, X, y, sampler_state, metrics=None):
@@ -33,6 +34,7 @@ class IterationRecord:
         self.walker = None
         self.expected = 0
         self.done = []
+        self.steps = {}             # node id → BackwardStep, as backward reached it
         self.node_stepping = False  # the last backward progress came from step_node()
         self.update = {}
 

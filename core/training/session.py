@@ -15,15 +15,32 @@ LIVE_SETTINGS = ("lr", "reg")
 
 
 class Session:
-    """The config and the trainer built from it; ``trainer.config is config`` always holds."""
+    """The config and the trainer built from it; ``trainer.config is config`` always holds.
+
+    ``Session(config=None, dataset=None)`` builds the trainer (TrainerConfig() by default) and
+    raises as ``build_trainer`` does; ``Session.around(trainer)`` wraps a ready-made one.
+    """
 
     def __init__(self, config=None, dataset=None):
-        self.trainer = build_trainer(_copy(config) if config is not None else TrainerConfig(), dataset)
+        self._trainer = build_trainer(_copy(config) if config is not None else TrainerConfig(), dataset)
+
+    @classmethod
+    def around(cls, trainer):
+        """A session around a ready-made trainer (a config derived as ``replace_trainer`` does)."""
+        session = cls.__new__(cls)
+        session._trainer = None
+        session.replace_trainer(trainer)
+        return session
+
+    @property
+    def trainer(self):
+        """The current Trainer; change it with ``rebuild`` or ``replace_trainer``."""
+        return self._trainer
 
     @property
     def config(self):
         """The TrainerConfig the current trainer was built from (never None)."""
-        return self.trainer.config
+        return self._trainer.config
 
     def rebuild(self, config, dataset=None):
         """A new trainer from ``config`` (on ``dataset``, when given); returns it.
@@ -32,8 +49,8 @@ class Session:
         (fused or expanded) carries over.
         """
         trainer = build_trainer(_copy(config), dataset)
-        trainer.expand_loss = self.trainer.expand_loss
-        self.trainer = trainer
+        trainer.expand_loss = self._trainer.expand_loss
+        self._trainer = trainer
         return trainer
 
     def replace_trainer(self, trainer):
@@ -41,25 +58,25 @@ class Session:
         (``config_of``); ValueError, and the old trainer stays, when no config can."""
         if trainer.config is None:
             trainer.config = config_of(trainer)
-        self.trainer = trainer
+        self._trainer = trainer
         return trainer
 
     def reset(self):
         """The trainer back to its initial weights, optimizer state and batch order."""
-        self.trainer.reset()
+        self._trainer.reset()
 
     def apply_live(self, name, value):
         """Set "lr" or "reg" on the trainer and the config together; ValueError (nothing changed)
         for another name or an impossible value."""
         if name not in LIVE_SETTINGS:
             raise ValueError(f"only {' and '.join(LIVE_SETTINGS)} apply live, not {name!r}")
-        setattr(self.trainer, name, value)       # validates
+        setattr(self._trainer, name, value)       # validates
         setattr(self.config, name, float(value))
 
     # ----- session files ----------------------------------------------------------------------------
     def to_state(self):
         """The session as plain data (see ``session_state.trainer_state``)."""
-        return session_state.trainer_state(self.trainer)
+        return session_state.trainer_state(self._trainer)
 
     @classmethod
     def from_state(cls, state):
@@ -73,14 +90,11 @@ class Session:
         saved, built = _architecture(state["model_spec"]), _architecture(trainer.model.spec())
         if saved != built:
             raise ValueError(f"the saved model {saved} is not the model its settings describe ({built})")
-        session_state.load_progress(trainer, state)
-        session = cls.__new__(cls)
-        session.trainer = trainer
-        return session
+        return cls.around(session_state.load_progress(trainer, state))
 
     def save(self, path):
         """Write the session to ``path`` (``core.io.save_session``; SessionError if it cannot)."""
-        save_session(path, self.trainer)
+        save_session(path, self._trainer)
 
     @classmethod
     def load(cls, path):

@@ -11,13 +11,17 @@ class GraphNode:
     """One node of the iteration's graph as the app shows it.
 
     ``stage`` is "input" (data and constants), "parameter", "model" (scores and what leads to
-    them) or "loss". ``value`` is None until the phase that computes it has run; ``upstream``
-    (∂L/∂node) and ``downstream`` (one entry per input) are None until backward reaches it.
+    them) or "loss". ``structure`` is the Jacobian's structure ("elementwise", "linear",
+    "reduction", "shape", "general"; "leaf" for inputs and parameters) and ``fused`` whether the
+    op is a fused primitive. ``value`` is None until the phase that computes it has run;
+    ``upstream`` (∂L/∂node) and ``downstream`` (one entry per input) are None until backward
+    reaches it.
     """
     id: int
     op: str
     name: str
-    kind: str
+    structure: str
+    fused: bool
     stage: str
     inputs: tuple
     shape: tuple
@@ -91,9 +95,9 @@ def _graph_node(trainer, node, it, done):
     if shown:
         value = it.param_values.get(node.name, node.value) if stage == "parameter" else node.value
     return GraphNode(
-        id=node.id, op=node.op, name=node.name, kind=node.kind, stage=stage,
-        inputs=tuple(node.inputs), shape=tuple(node.shape), dtype=str(node.value.dtype),
-        value=copy_array(value) if stage == "parameter" else value,
+        id=node.id, op=node.op, name=node.name, structure=node.structure, fused=node.fused,
+        stage=stage, inputs=tuple(node.inputs), shape=tuple(node.shape),
+        dtype=str(node.value.dtype), value=copy_array(value) if stage == "parameter" else value,
         upstream=trainer.upstream(node.id), downstream=trainer.downstream(node.id),
         formula=node.formula, words=node.words, jacobians=tuple(node.jacobians()),
         params=dict(node.params))

@@ -19,7 +19,8 @@ from .snapshot import take_snapshot
 
 
 class Trainer:
-    """Trains ``model`` on ``dataset`` one phase, one node or many iterations at a time."""
+    """Trains ``model`` on ``dataset`` one phase, one node or many iterations at a time.
+    ``reset_point`` holds the model, optimizer and sampler state dicts ``reset()`` returns to."""
 
     def __init__(self, model, dataset, loss="softmax", optimizer=None, reg=0.0, batch_size=None,
                  seed=0, eval_interval=10, margin=1.0, expand_loss=False):
@@ -34,7 +35,6 @@ class Trainer:
         self._expand_loss = bool(expand_loss)
         self._history_views = HistoryMirror()
         self.config = None  # the TrainerConfig it was built from, when there is one
-        # where reset() returns to: plain state dicts of model, optimizer and sampler
         self.reset_point = {"model": model.state_dict(), "optimizer": self.optimizer.state_dict(),
                             "sampler": self.sampler.state_dict()}
         self._start_fresh()
@@ -90,12 +90,15 @@ class Trainer:
 
     def upstream(self, node_id):
         """∂L/∂node of this iteration's node ``node_id``, or None until backward has reached it."""
-        return self._it.nodes[node_id].tensor._upstream if node_id in self._it.done else None
+        return getattr(self._it.steps.get(node_id), "upstream", None)
 
     def downstream(self, node_id):
         """The gradients node ``node_id`` sent to its inputs (a tuple), or None until reached."""
-        downstream = self._it.nodes[node_id].tensor._downstream if node_id in self._it.done else None
-        return None if downstream is None else tuple(downstream)
+        return getattr(self._it.steps.get(node_id), "downstream", None)
+
+    def recorded_gradient(self, name):
+        """∂L/∂θ of parameter ``name`` as this iteration's backward pass recorded it (not a copy)."""
+        return self.upstream(self._it.node_of.get(id(dict(self.model.named_parameters())[name])))
 
     def history_views(self):
         """Read-only arrays of the history (see ``HistoryMirror``)."""
@@ -129,11 +132,12 @@ class Trainer:
         if it.walker is None:
             it.walker = backward_steps(it.loss, record=True, retain_graph=True)
         with quiet_numpy():
-            tensor = next(it.walker, None)
-        node_id = None if tensor is None else it.node_of[id(tensor)]
+            step = next(it.walker, None)
+        node_id = None if step is None else it.node_of[id(step.node)]
         if node_id is not None:
             it.done.append(node_id)
-        if tensor is None or len(it.done) == it.expected:
+            it.steps[node_id] = step
+        if step is None or len(it.done) == it.expected:
             self._finish_backward()
         return node_id
 
@@ -152,16 +156,12 @@ class Trainer:
         ``should_stop()`` ends the run early (so up to one iteration more than it allowed)."""
         check_alive(self._diverged)
         done, recorded = 0, True  # recorded: the graph on display is that of the last iteration
-        if n > 0 and self.completed not in (None, Phase.UPDATE):
-            self.step()
-            done += 1
-            if callback:
-                callback(self)
         while done < n and self._diverged is None:
-            stop = should_stop is not None and should_stop()
+            half_done = self.completed not in (None, Phase.UPDATE)  # finished first, unasked
+            stop = not half_done and should_stop is not None and should_stop()
             if stop and recorded:
                 break
-            if done == n - 1 or stop:
+            if half_done or done == n - 1 or stop:
                 self.step()
                 recorded = True
             else:

@@ -7,15 +7,8 @@ from hypothesis import strategies as st
 
 from core import Tensor, grad, hvp
 from core import functional as F
-from tests.core.autodiff.helpers import (
-    SETTINGS,
-    arrays,
-    hinge_safe,
-    leaf,
-    op_nodes,
-    scores_and_labels,
-    shapes,
-)
+from tests.core.autodiff.helpers import (SETTINGS, arrays, hinge_safe, leaf, op_nodes, scores_and_labels,
+                                         shapes)
 
 
 def sigmoid_composed(x):

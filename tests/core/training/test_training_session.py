@@ -114,6 +114,14 @@ def test_a_trainer_without_config_gets_the_config_that_describes_it():
     assert session.trainer.model.spec()["hidden"] == [5, 5]
 
 
+def test_a_session_around_a_ready_made_trainer():
+    trainer = hand_built()
+    session = Session.around(trainer)
+    assert session.trainer is trainer and session.config.optimizer == "adam"
+    with pytest.raises(AttributeError):
+        session.trainer = hand_built()  # only rebuild and replace_trainer change it
+
+
 def test_a_trainer_no_config_can_describe_is_refused_and_the_old_one_stays():
     session = Session(TrainerConfig(**SMALL))
     old = session.trainer
