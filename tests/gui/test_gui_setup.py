@@ -2,7 +2,7 @@
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-import cli
+from core import cli
 from core.catalog import DATASETS, LOSSES, MODELS, OPTIMIZERS
 from core.training import TrainerConfig, build_trainer
 from gui.errors import show_error
