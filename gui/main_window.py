@@ -215,8 +215,7 @@ class MainWindow(QMainWindow):
         speed = self.steps.current_speed()
         stored.setValue("speed", "max" if speed is None else str(speed))
         stored.setValue("expand_loss", self.action_expand_loss.isChecked())
-        config = self.trainer.config or TrainerConfig()
-        stored.setValue("config", json.dumps(config.to_dict()))
+        stored.setValue("config", json.dumps(self.app_model.session.config.to_dict()))
 
     def closeEvent(self, event):
         self.play.stop()

@@ -113,8 +113,7 @@ class SetupPanel(QWidget):
         self._show_trainer(app_model.trainer)
 
     def _show_trainer(self, trainer):
-        if trainer.config is not None:
-            self.set_config(trainer.config, trainer.dataset)
+        self.set_config(trainer.config, trainer.dataset)
 
     def _rebuild(self, config):
         trainer = self.app_model.trainer
@@ -130,8 +129,7 @@ class SetupPanel(QWidget):
         """A rebuild was refused or failed: the panel took the new settings as applied, but the
         trainer still runs on the old ones, which the panel must show as pending edits."""
         trainer = self.app_model.trainer
-        if trainer.config is not None:
-            self.set_applied(trainer.config, trainer.dataset)
+        self.set_applied(trainer.config, trainer.dataset)
 
     def _lay_out(self):
         data = make_form(("Data set:", self.dataset), ("", self.import_csv), ("Samples:", self.n_samples),
