@@ -51,6 +51,7 @@ class AppModel(QObject):
 
     @property
     def playing(self):
+        """Whether play is training continuously."""
         return self.play.playing
 
     # ----- trainer calls ---------------------------------------------------------------------
@@ -75,12 +76,15 @@ class AppModel(QObject):
         return ok
 
     def step_phase(self, title="Step"):
+        """Run the next phase (``title`` names it in an error report)."""
         return self.run(title, lambda t: t.step_phase())
 
     def step_node(self):
+        """Backpropagate through one node and select it."""
         return self.run("Next node", lambda t: t.step_node(), node_step=True)
 
     def step(self):
+        """Finish the current iteration."""
         return self.run("Step", lambda t: t.step())
 
     def reset(self):
@@ -90,6 +94,7 @@ class AppModel(QObject):
         self.run("Reset", lambda _: self.session.reset())
 
     def set_playing(self, playing):
+        """Start or pause play (``sig_playing`` follows)."""
         if playing:
             self.play.start()
         else:
