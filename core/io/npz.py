@@ -18,15 +18,35 @@ from ..limits import MAX_ARRAY_BYTES, MAX_ARRAYS, MAX_TOTAL_ARRAY_BYTES, check_b
 _STORABLE_KINDS = "biufcUS"
 
 
-def read_npz(data, what="the npz archive"):
-    """name → array for the ``.npy`` members of the zip ``data`` (bytes)."""
+def open_zip(data, what):
+    """A ZipFile over ``data``; ValueError when it is not a readable zip archive."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise ValueError(f"{what} is not a zip archive, or is truncated") from None
     except (OSError, EOFError, ValueError, zipfile.LargeZipFile, NotImplementedError) as error:
         raise ValueError(f"{what} is damaged or truncated ({_first_line(error)})") from None
-    with archive:
+
+
+def read_capped(archive, member, limit, limit_name, what):
+    """The decompressed bytes of zip ``member``, refused above ``limit`` bytes (declared or actual)."""
+    check_bytes(member.file_size, limit, f"{what}, decompressed", limit_name)
+    try:
+        with archive.open(member) as handle:
+            raw = handle.read(member.file_size + 1)
+    except zipfile.BadZipFile as error:
+        raise ValueError(f"{what} is damaged ({_first_line(error)})") from None
+    except (OSError, EOFError, zlib.error, NotImplementedError, ValueError,
+            RuntimeError) as error:  # RuntimeError: an encrypted member
+        raise ValueError(f"{what} is damaged or truncated ({_first_line(error)})") from None
+    if len(raw) > member.file_size:
+        raise ValueError(f"{what} is larger than its zip entry declares")
+    return raw
+
+
+def read_npz(data, what="the npz archive"):
+    """name → array for the ``.npy`` members of the zip ``data`` (bytes)."""
+    with open_zip(data, what) as archive:
         members = archive.infolist()
         check_count(len(members), MAX_ARRAYS, f"arrays in {what}", "MAX_ARRAYS")
         check_bytes(sum(m.file_size for m in members), MAX_TOTAL_ARRAY_BYTES,
@@ -41,18 +61,9 @@ def read_npz(data, what="the npz archive"):
 
 def _read_member(archive, member, what):
     name = member.filename[:-4]
-    limit = min(member.file_size, MAX_ARRAY_BYTES + 65536)  # NOTE: room for the .npy header
-    try:
-        with archive.open(member) as handle:
-            raw = handle.read(limit + 1)
-    except zipfile.BadZipFile as error:
-        raise ValueError(f"{what}: array {name!r} is damaged ({_first_line(error)})") from None
-    except (OSError, EOFError, zlib.error, NotImplementedError, ValueError,
-            RuntimeError) as error:  # RuntimeError: an encrypted member
-        raise ValueError(f"{what}: array {name!r} is damaged or truncated "
-                         f"({_first_line(error)})") from None
-    if len(raw) > limit:
-        raise ValueError(f"{what}: array {name!r} is larger than its zip entry declares")
+    # NOTE: room for the .npy header on top of the largest array allowed
+    raw = read_capped(archive, member, MAX_ARRAY_BYTES + 65536, "MAX_ARRAY_BYTES",
+                      f"{what}: array {name!r}")
     return _parse_npy(raw, name, what)
 
 
