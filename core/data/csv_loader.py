@@ -19,6 +19,7 @@ from . import csv_cells as cells_
 from .dataset import DataError, Dataset
 
 MAX_LINE_CHARS = 1 << 20
+_BLOCK_CHARS = 1 << 16
 _CHUNK_ROWS = 4096
 _SNIFF_ROWS = 50
 
@@ -195,7 +196,6 @@ class _Rows:
 
     def __init__(self, path, handle, delimiter):
         self.path, self._handle, self._read = path, handle, 0
-        self._line = 1
         self._lines = self._bounded_lines()
         self._first = next(self._lines, "")
         self.delimiter = delimiter or cells_.detect_delimiter(self._first)
@@ -220,26 +220,33 @@ class _Rows:
         yield from self._rows
 
     def _bounded_lines(self):
+        # NOTE: read in blocks and split, so csv.reader pulls lines at C speed.
+        carry = ""
         while True:
-            line = self._guard(lambda: self._handle.readline(MAX_LINE_CHARS + 1))
-            if not line:
-                return
-            if len(line) > MAX_LINE_CHARS:
-                raise CSVError(f"{self.path}: line {self._line} is longer than {MAX_LINE_CHARS:,} "
-                               "characters; is this a CSV file?")
-            self._read += len(line)
+            block = self._guard(lambda: self._handle.read(_BLOCK_CHARS))
+            self._read += len(block)
             if self._read > MAX_CSV_BYTES:
                 raise CSVError(f"{self.path}: is larger than {MAX_CSV_BYTES >> 20} MiB of text "
                                "(MAX_CSV_BYTES); load a sample of it")
-            self._line += line.endswith(("\n", "\r"))
-            yield line
+            # NOTE: split at \n only: str.splitlines also splits at \x0c, \u2028, ... inside cells.
+            lines = (carry + block).split("\n")
+            carry = lines.pop()
+            lines = [line + "\n" for line in lines]
+            if not block and carry:
+                lines.append(carry)
+            if len(carry) > MAX_LINE_CHARS or any(len(line) > MAX_LINE_CHARS for line in lines):
+                raise CSVError(f"{self.path}: a line is longer than {MAX_LINE_CHARS:,} characters "
+                               "(MAX_LINE_CHARS); is this a CSV file?")
+            yield from lines
+            if not block:
+                return
 
     def _parse(self):
         reader = csv.reader(_chain([self._first], self._lines), delimiter=self.delimiter, strict=True)
         start = 1
         while True:
             try:
-                cells = self._guard(lambda: next(reader, None))
+                cells = next(reader, None)
             except csv.Error as error:
                 if "unexpected end of data" in str(error):
                     raise CSVError(f"{self.path}: line {start} opens a quoted field that is never "

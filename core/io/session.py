@@ -136,7 +136,7 @@ def _unpack(data):
                            "session.json")
         packed = None
         if "arrays.npz" in members:
-            packed = read_capped(archive, members["arrays.npz"], MAX_TOTAL_ARRAY_BYTES + MAX_JSON_BYTES,
+            packed = read_capped(archive, members["arrays.npz"], MAX_TOTAL_ARRAY_BYTES + (1 << 20),
                                  "MAX_TOTAL_ARRAY_BYTES", "arrays.npz")
     try:
         document = parse_json(text.decode("utf-8"), "session.json")
