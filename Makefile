@@ -1,4 +1,5 @@
-# Backprop Studio: `make run` launches the app, `make test` runs the whole suite offscreen.
+# Backprop Studio: `make run` launches the app, `make test` runs the whole suite offscreen and then
+# the install check (the wheel installed into a fresh venv, the app's window under Xvfb).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -6,7 +7,7 @@ PIP    := $(PY) -m pip
 # A CPU build of PyTorch serves as an optional test oracle when a local wheel is at hand.
 TORCH_WHEEL := $(firstword $(wildcard /opt/wheels/torch-2.13.0+cpu-*.whl))
 
-.PHONY: run test bench screenshots clean
+.PHONY: run test install-check icons bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,15 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	$(MAKE) install-check
+
+# Build the wheel, install it outside the repository, run the command and open the window (Xvfb).
+install-check:
+	PYTHON=$(PYTHON) scripts/install_check.sh
+
+# Re-render the icon's PNGs after editing resources/icons/backprop-studio.svg.
+icons: $(VENV)/.installed
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/render_icons.py
 
 bench: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) bench/engine.py

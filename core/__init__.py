@@ -3,5 +3,7 @@ from .autodiff import (AnomalyError, GradcheckError, Tensor, detect_anomaly, gra
                        gradients, hvp, jacobian, jvp, no_grad, vjp)
 from . import functional
 
+__version__ = "0.1.0"  # the one place the version is written: pyproject.toml and --version read it
+
 __all__ = ["Tensor", "no_grad", "detect_anomaly", "AnomalyError", "functional", "vjp", "jvp",
            "hvp", "jacobian", "grad", "gradients", "gradcheck", "GradcheckError"]

@@ -170,7 +170,7 @@ def test_no_command_starts_the_app(monkeypatch):
     import types
     calls = []
     fake = types.ModuleType("gui.app")
-    fake.run_app = lambda argv: calls.append(argv) or 0
+    fake.run_app = lambda argv, quit_after=None: calls.append(argv) or 0
     monkeypatch.setitem(sys.modules, "gui.app", fake)
     assert main.main([]) == 0 and calls == [[]]
     assert main.main(["-style", "fusion"]) == 0 and calls[-1] == ["-style", "fusion"]

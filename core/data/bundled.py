@@ -1,10 +1,9 @@
-"""Real data shipped in resources/data: the UCI 8×8 handwritten digits and Fisher's Iris."""
-from pathlib import Path
-
+"""Real data shipped in the package's resources/data: the UCI 8×8 handwritten digits and Fisher's Iris."""
+from ..resource_files import resource
 from .csv_loader import load_csv
 from .dataset import Dataset
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "resources" / "data"
+DATA_DIR = resource("data")
 
 
 def load_digits(val_fraction=0.2, seed=0):

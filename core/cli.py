@@ -31,6 +31,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
+# The options gui/launch.py handles, written here so that --help shows them with the commands.
+APP_OPTIONS = """app options (without a command):
+  --version             print the version and exit
+  --selftest            check the installation in a few seconds, without opening a window
+  --install-desktop     add Backprop Studio to the applications menu (under $XDG_DATA_HOME,
+                        by default ~/.local/share)
+  --uninstall-desktop   remove it from the applications menu again
+  --quit-after SECONDS  close the window by itself after SECONDS (scripted checks)"""
+
+
+def program_name():
+    """The name the user typed: backprop-studio when installed, main.py from a clone."""
+    return "backprop-studio" if Path(sys.argv[0]).stem == "backprop-studio" else "main.py"
+
+
 def wants_cli(argv):
     """True when the arguments name a command (or ask for help) rather than starting the app.
 
@@ -62,8 +77,9 @@ def build_parser():
     from core.optim import OPTIMIZER_NAMES
     from core.training import LOSSES, MODELS
 
-    parser = _Parser(prog="main.py", description="Backprop Studio. Without a command the app opens; "
-                     "with one it runs headless.")
+    parser = _Parser(prog=program_name(), description="Backprop Studio. Without a command the app "
+                     "opens; with one it runs headless.", epilog=APP_OPTIONS,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     train = commands.add_parser(
         "train", help="train a model without the app and export its weights",
