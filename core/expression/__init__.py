@@ -1,10 +1,11 @@
 """The expression lab's core: type a formula, build it on the engine, step it node by node."""
 from .errors import ExpressionError
+from .examples import BY_KEY, EXAMPLES, Example
 from .expression import Expression, parse
 from .graph import LabNode
 from .lexer import MAX_DEPTH, MAX_LENGTH
 from .values import parse_values
 from .walk import Walk
 
-__all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expression", "ExpressionError", "LabNode", "Walk", "parse",
-           "parse_values"]
+__all__ = ["BY_KEY", "EXAMPLES", "MAX_DEPTH", "MAX_LENGTH", "Example", "Expression", "ExpressionError",
+           "LabNode", "Walk", "parse", "parse_values"]

@@ -149,7 +149,8 @@ class _Parser:
             self.nest(token)
             inner = self.sum()
             self.depth -= 1
-            self.expect(")", token)
+            closing = self.expect(")", token)
+            inner.start, inner.end = start, closing.column  # its text keeps the brackets
             return inner
         self.unexpected(token, "expected a value")
 

@@ -8,7 +8,7 @@ from .lexer import tokenize
 def parse_values(text):
     """``{name: float64 ndarray}`` from a line of ``name = number | nested list`` separated by
     commas or semicolons; raises ExpressionError naming the column."""
-    tokens = tokenize(text, "values")
+    tokens = tokenize(text, "values line")
     reader = _Reader(tokens)
     values = {}
     while tokens[reader.i].kind != "end":
@@ -96,6 +96,8 @@ def check_values(values, variables, columns):
             raise ExpressionError(f"the value of {name!r} must be a number or a rectangular array of "
                                   "numbers", columns[name])
         array = array.astype(np.float64)
+        if array.size == 0:
+            raise ExpressionError(f"the value of {name!r} is empty", columns[name])
         if not np.all(np.isfinite(array)):
             raise ExpressionError(f"the value of {name!r} holds NaN or infinity", columns[name])
         checked[name] = array

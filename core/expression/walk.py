@@ -43,7 +43,8 @@ class Walk:
 
     ``phase`` is "forward", "backward" or "done"; ``active`` the id of the node the last step
     processed; ``message`` says what it did. ``summed_output`` is True when the output is not
-    a scalar, so backward starts from ones (the gradient of the output's sum).
+    a scalar, so backward starts from ones (the gradient of the output's sum); ``note`` then
+    says so in words (else it is "").
     """
 
     mode = "reverse"
@@ -58,7 +59,8 @@ class Walk:
         self.steps_done = 0
         out = built.out
         self.summed_output = out.size != 1 or out.ndim != 0
-        self.message = self._start_message()
+        self.note = self._note()
+        self.message = self.note or "Ready: step through the forward pass, then the backward pass."
         self._node_of = built.node_of()
         self._steps = self._plan()
         if self.total_steps == 0:  # a formula of constants alone
@@ -163,11 +165,11 @@ class Walk:
                 self.phase = "done"
             yield
 
-    def _start_message(self):
+    def _note(self):
         if self.summed_output:
             return (f"The output has shape {self.built.out.shape}: backward starts from upstream 1 in "
                     "every entry, which is the gradient of the sum of its entries.")
-        return "Ready: step through the forward pass, then the backward pass from upstream 1."
+        return ""
 
     # ----- for the graph view and inspector -------------------------------------------
     def graph(self):
