@@ -3,9 +3,12 @@ from .errors import ExpressionError
 from .examples import BY_KEY, EXAMPLES, Example
 from .expression import Expression, parse
 from .graph import LabNode
+from .jacobian import JacobianCost, JacobianPasses
 from .lexer import MAX_DEPTH, MAX_LENGTH
+from .modes import ForwardWalk, HvpWalk
 from .values import parse_values
 from .walk import Walk
 
 __all__ = ["BY_KEY", "EXAMPLES", "MAX_DEPTH", "MAX_LENGTH", "Example", "Expression", "ExpressionError",
-           "LabNode", "Walk", "parse", "parse_values"]
+           "ForwardWalk", "HvpWalk", "JacobianCost", "JacobianPasses", "LabNode", "Walk", "parse",
+           "parse_values"]

@@ -1,7 +1,8 @@
 """``Expression``: a parsed formula that evaluates on the engine and makes walks."""
-import numpy as np
-
+from .errors import ExpressionError
 from .graph import build
+from .jacobian import JacobianPasses
+from .modes import ForwardWalk, HvpWalk
 from .parser import parse_syntax
 from .values import check_values
 from .walk import Walk
@@ -45,9 +46,30 @@ class Expression:
         """How many nodes the graph has at ``values``, fused or expanded."""
         return len(self.build(values, expand).nodes)
 
-    def walk(self, values, expand=False):
-        """A ``Walk`` that steps this formula's forward and backward pass one node at a time."""
-        return Walk(self.build(values, expand), expand)
+    def walk(self, values, expand=False, mode="reverse", direction=None):
+        """A walk that steps the formula one node at a time.
+
+        ``mode`` "reverse": forward then backward (``Walk``); "forward": value and tangent along
+        ``direction`` (``ForwardWalk``); "hvp": H·direction by backpropagating twice (``HvpWalk``).
+        ``direction`` is a variable name (ones there, zeros elsewhere) or ``{variable: array}``.
+        """
+        built = self.build(values, expand)
+        if mode == "reverse":
+            return Walk(built, expand)
+        if mode == "forward":
+            return ForwardWalk(built, expand, direction)
+        if mode == "hvp":
+            return HvpWalk(built, expand, direction, self.function(expand))
+        raise ExpressionError(f"mode must be 'reverse', 'forward' or 'hvp', got {mode!r}")
+
+    def jacobian(self, values, by="columns", expand=False):
+        """``(J, passes)``: J (m×n, columns as ``variables``, row-major within each) from n JVPs
+        (``by="columns"``) or m VJPs (``by="rows"``)."""
+        return self.jacobian_passes(values, by, expand).run()
+
+    def jacobian_passes(self, values, by="columns", expand=False):
+        """A ``JacobianPasses``: iterate it to fill J one column or row at a time; ``.cost`` counts."""
+        return JacobianPasses(self, values, by, expand)
 
     def __repr__(self):
         return f"Expression({self.text!r})"
@@ -56,8 +78,3 @@ class Expression:
 def parse(text):
     """Parse a lab formula; raises ``ExpressionError`` (message and 1-based ``column``)."""
     return Expression(text)
-
-
-def as_array(value):
-    """A float64 array of a number, nested list or array."""
-    return np.asarray(value, dtype=np.float64)

@@ -24,19 +24,21 @@ class LabNode:
     """One node of a lab graph as the lab shows it.
 
     ``stage`` is "input" (a variable or a constant) or "model" (an op); ``text`` is the part of
-    the formula it computes, ``inputs`` the ids of its operands. ``value``, ``grad`` (∂out/∂node,
+    the formula it computes, ``inputs`` the ids of its operands (None for a raw constant inside a
+    gradient graph) and ``input_shapes`` their shapes. ``value``, ``grad`` (∂out/∂node,
     also ``upstream``), ``downstream`` (one gradient per input) and ``tangent`` are filled in
     as a walk reaches the node; ``tensor`` is the engine's Tensor.
     """
 
-    __slots__ = ("column", "downstream", "dtype", "formula", "fused", "grad", "id", "inputs", "label",
-                 "name", "op", "params", "part", "primitive", "shape", "stage", "structure", "tangent",
-                 "tensor", "text", "value", "variable", "words")
+    __slots__ = ("column", "downstream", "dtype", "formula", "fused", "grad", "id", "input_shapes",
+                 "inputs", "label", "name", "op", "params", "part", "primitive", "shape", "stage",
+                 "structure", "tangent", "tensor", "text", "value", "variable", "words")
 
-    def __init__(self, node_id, tensor, *, label, text, column, inputs=(), primitive=None,
-                 params=None, variable=None):
+    def __init__(self, node_id, tensor, *, label, text, column, inputs=(), input_shapes=(),
+                 primitive=None, params=None, variable=None):
         self.id, self.tensor, self.label, self.text, self.column = node_id, tensor, label, text, column
         self.inputs, self.primitive, self.params = tuple(inputs), primitive, dict(params or {})
+        self.input_shapes = tuple(tuple(shape) for shape in input_shapes)
         self.variable = variable
         self.op = primitive.name if primitive is not None else "leaf"
         self.name = tensor.name or (primitive.name if primitive is not None else text)
@@ -56,13 +58,13 @@ class LabNode:
         """∂out/∂node (the same as ``grad``): what backward brings to this node."""
         return self.grad
 
-    def jacobians(self, input_shapes):
+    def jacobians(self):
         """Per input: the local Jacobian's shape (Z, X) and the bytes forming it would take,
         beside the bytes of the downstream gradient that backward sends instead."""
         item = np.dtype(self.dtype).itemsize
         z = int(np.prod(self.shape))
         rows = []
-        for shape in input_shapes:
+        for shape in self.input_shapes:
             x = int(np.prod(shape))
             rows.append({"jacobian_shape": (z, x), "jacobian_bytes": z * x * item,
                          "gradient_bytes": x * item})
@@ -161,7 +163,7 @@ def _op(primitive, args, params, syntax, add, label=None, text=None):
         raise ExpressionError(f"{syntax.text!r}: shapes {shapes} {verb}", syntax.column) from None
     return add(tensor, label=label or LABELS.get(primitive.name, primitive.name),
                text=text or syntax.text, column=syntax.column, inputs=[a.id for a in args],
-               primitive=primitive, params=params)
+               input_shapes=[a.shape for a in args], primitive=primitive, params=params)
 
 
 def _expanded_sigmoid(arg, syntax, add):

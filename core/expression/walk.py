@@ -41,7 +41,7 @@ def summary(a):
 class Walk:
     """Reverse mode on a built graph: ``step()`` processes one node, ``run()`` all of them.
 
-    ``phase`` is "forward", "backward" or "done"; ``active`` the id of the node the last step
+    ``phase`` is "forward", ("gradient" in an HVP walk,) "backward" or "done"; ``active`` the id of the node the last step
     processed; ``message`` says what it did. ``summed_output`` is True when the output is not
     a scalar, so backward starts from ones (the gradient of the output's sum); ``note`` then
     says so in words (else it is "").
@@ -82,9 +82,13 @@ class Walk:
         """How many ``step()`` calls the whole walk takes."""
         return self.op_count + self._backward_count()
 
+    def _backward_root(self):
+        """The Tensor the backward pass starts from."""
+        return self.built.out
+
     def _backward_count(self):
-        out = self.built.out
-        return len(toposort(out)) if out.requires_grad else 0
+        root = self._backward_root()
+        return len(toposort(root)) if root.requires_grad else 0
 
     # ----- results -------------------------------------------------------------------
     @property
@@ -132,19 +136,21 @@ class Walk:
     def _plan(self):
         yield from self._forward()
         self.phase = "backward"
-        yield from self._backward(self.built.out, self._seed())
+        root = self._backward_root()
+        yield from self._backward(root, self._seed() if root is self.built.out else None)
 
     def _forward(self):
         ops_ = [node for node in self.nodes if node.primitive is not None]
+        last_step = self._backward_count() == 0
         for k, node in enumerate(ops_):
             node.value = node.tensor.data
             self.active = node.id
-            self.message = f"forward: {node.text} = {summary(node.value)}"
-            if k == len(ops_) - 1 and not self.output.tensor.requires_grad:
+            # in an HVP walk, the first backward pass's graph comes after the function's nodes
+            self.phase = "forward" if node.part == "function" else "gradient"
+            self.message = f"{self.phase}: {node.text} = {summary(node.value)}"
+            if last_step and k == len(ops_) - 1:
                 self.phase = "done"
             yield
-        if not ops_ and not self.output.tensor.requires_grad:
-            self.phase = "done"
 
     def _seed(self):
         out = self.built.out
@@ -182,14 +188,13 @@ _GRAPH_FIELDS = {f.name for f in fields(GraphNode)}
 
 def graph_node(node, nodes):
     """One ``LabNode`` as a ``GraphNode`` (copies of its arrays)."""
-    input_shapes = [nodes[i].shape for i in node.inputs]
     extra = {"structure": node.structure, "fused": node.fused} if "structure" in _GRAPH_FIELDS else {
         "kind": "fused" if node.fused else node.structure}
     return GraphNode(
         id=node.id, op=node.op, name=node.label, stage=node.stage, inputs=node.inputs,
         shape=tuple(node.shape), dtype=node.dtype, value=_copy(node.value), upstream=_copy(node.grad),
         downstream=None if node.downstream is None else tuple(_copy(d) for d in node.downstream),
-        formula=node.formula, words=node.words, jacobians=node.jacobians(input_shapes),
+        formula=node.formula, words=node.words, jacobians=node.jacobians(),
         params=dict(node.params), **extra)
 
 
