@@ -40,6 +40,8 @@ def directions(direction, built):
 class ForwardWalk(Walk):
     """Forward mode: each step computes one op node's value and tangent ``(v, v̇)``.
 
+    Constants, and nodes computed from constants alone, have ``tangent`` None (their tangent is 0).
+
     ``tangent`` is the output's directional derivative once the walk is done; ``reverse_dot``
     is the reverse-mode gradient (of the summed output) dotted with the direction, to compare.
     """
@@ -50,9 +52,8 @@ class ForwardWalk(Walk):
         self.direction = directions(direction, built)
         super().__init__(built, expand)
         for node in self.nodes:
-            if node.primitive is None:
-                node.tangent = (self.direction[node.variable] if node.variable
-                                else np.zeros(node.shape))
+            if node.variable:
+                node.tangent = self.direction[node.variable]
 
     @property
     def total_steps(self):
@@ -67,11 +68,16 @@ class ForwardWalk(Walk):
         ops_ = [node for node in self.nodes if node.primitive is not None]
         for k, node in enumerate(ops_):
             inputs = [self.nodes[i] for i in node.inputs]
+            moving = [n for n in inputs if n.tangent is not None]
             with np.errstate(all="ignore"):
-                node.value, node.tangent = jvp(_applied(node), [n.value for n in inputs],
-                                               [n.tangent for n in inputs])
+                if moving:
+                    node.value, node.tangent = jvp(_applied(node, inputs), [n.value for n in moving],
+                                                   [n.tangent for n in moving])
+                else:  # constants in, a constant out: no tangent, as in torch.func.jvp
+                    node.value = node.primitive(*[n.value for n in inputs], **node.params).data
             self.active = node.id
-            self.message = f"forward: {node.text} = ({summary(node.value)}, {summary(node.tangent)})"
+            tangent = "0" if node.tangent is None else summary(node.tangent)
+            self.message = f"forward: {node.text} = ({summary(node.value)}, {tangent})"
             if k == len(ops_) - 1:
                 self.phase = "done"
             yield
@@ -79,7 +85,10 @@ class ForwardWalk(Walk):
     @property
     def tangent(self):
         """The output's tangent (directional derivative) once the walk is done, else None."""
-        return self.output.tangent if self.phase == "done" else None
+        if self.phase != "done":
+            return None
+        tangent = self.output.tangent
+        return np.zeros(self.output.shape) if tangent is None else tangent
 
     @property
     def gradients(self):
@@ -218,9 +227,15 @@ class HvpWalk(Walk):
         return H, H @ v
 
 
-def _applied(node):
-    """``f(*inputs)`` applying the node's primitive with its parameters, for the engine's ``jvp``."""
-    return lambda *xs: node.primitive(*xs, **node.params)
+def _applied(node, inputs):
+    """``f(*moving)`` applying the node's primitive to its inputs, those with a tangent as the
+    arguments and constants fixed (a zero tangent on a constant exponent would give 0·ln(x) = NaN
+    for x < 0), for the engine's ``jvp``."""
+    def f(*moving):
+        xs = iter(moving)
+        return node.primitive(*[next(xs) if n.tangent is not None else n.value for n in inputs],
+                              **node.params)
+    return f
 
 
 def _primitive(op):

@@ -21,8 +21,13 @@ def torch_leaves(expr, values):
 
 def torch_eval(expr, leaves):
     """The formula's value in torch, from its syntax nodes (operands first)."""
+    return torch_steps(expr, leaves)[-1]
+
+
+def torch_steps(expr, leaves):
+    """The value of every operation of the formula in torch, in the lab's op-node order."""
     import torch
-    made = {}
+    made, steps = {}, []
     for syntax in expr.order:
         if syntax.kind == "variable":
             made[id(syntax)] = leaves[syntax.value]
@@ -42,7 +47,8 @@ def torch_eval(expr, leaves):
         else:
             result = getattr(torch, _TORCH_CALLS[syntax.op])(args[0])
         made[id(syntax)] = result
-    return made[id(expr.order[-1])]
+        steps.append(result)
+    return steps or [made[id(expr.order[-1])]]
 
 
 def torch_value_and_grads(expr, values):
@@ -54,6 +60,20 @@ def torch_value_and_grads(expr, values):
     return out.detach().numpy(), {
         name: np.zeros(np.shape(values[name])) if g is None else g.numpy()
         for name, g in zip(leaves, grads)}
+
+
+def torch_function(expr, summed=False):
+    """The formula as a torch function of one tensor per variable (summed to a scalar if asked)."""
+    def f(*tensors):
+        out = torch_eval(expr, dict(zip(expr.variables, tensors)))
+        return out.sum() if summed else out
+    return f
+
+
+def torch_inputs(expr, values):
+    """One float64 torch tensor per variable, in the formula's order."""
+    import torch
+    return tuple(torch.tensor(np.asarray(values[name], dtype=np.float64)) for name in expr.variables)
 
 
 # ----- random formulas with safe domains -------------------------------------------------
