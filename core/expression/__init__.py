@@ -5,10 +5,11 @@ from .expression import Expression, parse
 from .graph import LabNode
 from .jacobian import JacobianCost, JacobianPasses
 from .lexer import MAX_DEPTH, MAX_LENGTH
+from .local import JACOBIAN_LIMIT, LocalJacobian
 from .modes import ForwardWalk, HvpWalk
 from .values import parse_values
 from .walk import Walk
 
-__all__ = ["BY_KEY", "EXAMPLES", "MAX_DEPTH", "MAX_LENGTH", "Example", "Expression", "ExpressionError",
-           "ForwardWalk", "HvpWalk", "JacobianCost", "JacobianPasses", "LabNode", "Walk", "parse",
+__all__ = ["BY_KEY", "EXAMPLES", "JACOBIAN_LIMIT", "MAX_DEPTH", "MAX_LENGTH", "Example", "Expression", "ExpressionError",
+           "ForwardWalk", "HvpWalk", "JacobianCost", "JacobianPasses", "LabNode", "LocalJacobian", "Walk", "parse",
            "parse_values"]

@@ -12,6 +12,8 @@ import numpy as np
 from core.autodiff import Tensor, backward_steps, toposort
 from core.training.snapshot import GraphNode
 
+from .local import JACOBIAN_LIMIT, local_jacobian
+
 
 def backward_records(root, grad=None, *, create_graph=False):
     """``(tensor, upstream, downstream)`` for each node the engine's backward pass visits.
@@ -178,6 +180,11 @@ class Walk:
         return ""
 
     # ----- for the graph view and inspector -------------------------------------------
+    def local_jacobian(self, node_id, input=0, limit=JACOBIAN_LIMIT):
+        """The explicit local Jacobian of node ``node_id`` for its input ``input`` (a ``LocalJacobian``),
+        or None when larger than ``limit`` entries."""
+        return local_jacobian(self.nodes[node_id], self.nodes, input, limit)
+
     def graph(self):
         """The nodes as the trainer's ``GraphNode`` records, so its graph view and inspector draw them."""
         return tuple(graph_node(node, self.nodes) for node in self.nodes)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 
 from core.autodiff import Tensor
-from core.expression import parse, parse_values
+from core.expression import ExpressionError, parse, parse_values
 from core.training.snapshot import GraphNode
 
 from .helpers import HAS_SIN, formula_values, torch_value_and_grads
@@ -137,3 +137,23 @@ def test_fused_equals_expanded_and_stepping_equals_running(case):
     for a, b in zip(stepped.nodes, expanded.nodes):
         np.testing.assert_array_equal(a.value, b.value)
         assert (a.grad is None) == (b.grad is None)
+
+
+def test_a_local_jacobian_formed_explicitly_agrees_with_the_implicit_downstream():
+    walk = parse("relu(W @ x + b)").walk(
+        parse_values("W = [[1, -2, 0.5], [-1, 0.5, 2]], x = [2, -1, 1], b = [0.5, -0.5]"))
+    relu = walk.local_jacobian(5)
+    np.testing.assert_array_equal(relu.matrix, [[1, 0], [0, 0]])       # diagonal: the mask
+    assert (relu.zeros, relu.jacobian_bytes, relu.gradient_bytes) == (3, 32, 16)
+    assert relu.product is None and relu.matches is None                # backward has not come yet
+    walk.run()
+    by_x = walk.local_jacobian(2, input=1)
+    np.testing.assert_array_equal(by_x.matrix, walk.nodes[0].value)     # ∂(Wx)/∂x = W
+    by_w = walk.local_jacobian(2, input=0)
+    assert by_w.matrix.shape == (2, 6) and by_w.zeros == 6 and by_w.matches
+    np.testing.assert_array_equal(by_w.product, walk.nodes[2].downstream[0])
+    assert walk.local_jacobian(2, input=0, limit=11) is None
+    with pytest.raises(ExpressionError, match="'W' is an input: it has no local Jacobian"):
+        walk.local_jacobian(0)
+    with pytest.raises(ExpressionError, match=r"node 5 \(relu\) has no input number 1"):
+        walk.local_jacobian(5, input=1)
