@@ -77,7 +77,7 @@ class LabNode:
 def _structure(primitive):
     """(structure, fused) of a primitive, from the engine's description of it."""
     if primitive is None:
-        return "input", False
+        return "leaf", False
     if hasattr(primitive, "structure"):
         return primitive.structure, bool(primitive.fused)
     kind = primitive.kind  # the engine before it split kind into structure and fused

@@ -79,8 +79,8 @@ def torch_inputs(expr, values):
 # ----- random formulas with safe domains -------------------------------------------------
 _LEAF = st.sampled_from(["a", "b", "c", "0.5", "2", "-1.5"])
 
-_UNARY = ["tanh({})", "sigmoid({})", "exp(tanh({}))", "log({0} * {0} + 1)",
-          "sqrt({0} * {0} + 1)", "({}) ** 2", "({}) ^ 3", "-({})", "relu({})", "abs({})", "sum({})",
+_UNARY = ["tanh({})", "sigmoid({})", "exp(tanh({}))", "log(({0}) * ({0}) + 1)",
+          "sqrt(({0}) * ({0}) + 1)", "({}) ** 2", "({}) ^ 3", "-({})", "relu({})", "abs({})", "sum({})",
           "mean({})", "max({})"] + (["sin({})", "cos({})"] if HAS_SIN else [])
 _BINARY = ["({}) + ({})", "({}) - ({})", "({}) * ({})", "({0}) / (({1}) * ({1}) + 1)", "max({}, {})"]
 
