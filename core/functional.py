@@ -13,6 +13,8 @@ def _data(x):
 def relu(x): return ops.relu(x)
 def sigmoid(x): return ops.sigmoid(x)
 def tanh(x): return ops.tanh(x)
+def sin(x): return ops.sin(x)
+def cos(x): return ops.cos(x)
 def exp(x): return ops.exp(x)
 def log(x): return ops.log(x)
 def sqrt(x): return ops.sqrt(x)

@@ -1,9 +1,10 @@
 """A few entries that show, for one node and one input, downstream = local · upstream.
 
 Plain numpy (no Qt). The inspector prints the rows; tests compare them with the snapshot.
-For an elementwise op each entry is its own product, so the local derivative of an entry is
-downstream / upstream there; a broadcast input adds up the upstream gradient over its copies; a
-matrix product's entry is a dot product of a row of the upstream gradient with the other input.
+For an op whose Jacobian is elementwise (fused or not: tanh, relu and sigmoid alike) each entry
+is its own product, so the local derivative of an entry is downstream / upstream there; a
+broadcast input adds up the upstream gradient over its copies; a matrix product's entry is a dot
+product of a row of the upstream gradient with the other input.
 """
 from dataclasses import dataclass
 
@@ -37,9 +38,9 @@ def chain_check(node, k, values, entries=ENTRIES):
             return _matmul(k, up, down, np.asarray(other, dtype=np.float64), entries)
     if up.size == 1:
         return _scalar_upstream(up.reshape(()), down, entries)
-    if node.kind == "elementwise" and down.shape == up.shape:
+    if node.structure == "elementwise" and down.shape == up.shape:
         return _elementwise(up, down, x, entries)
-    if node.kind == "elementwise" and down.size < up.size:
+    if node.structure == "elementwise" and down.size < up.size:
         return _broadcast(up, down, entries)
     return None
 

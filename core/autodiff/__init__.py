@@ -1,13 +1,18 @@
-"""Reverse-mode (and forward-mode) automatic differentiation on numpy arrays."""
-from .backward import backward_steps, gradients, toposort
+"""Reverse-mode (and forward-mode) automatic differentiation on numpy arrays.
+
+The modules import in one direction: state → tensor → primitive → namespaces → the rule modules
+(elementwise, shape_ops, linalg, fused) → ops (Tensor's operators) → backward → graph,
+transforms, gradcheck.
+"""
+from . import ops
+from .backward import BackwardStep, backward_steps, gradients, toposort
 from .gradcheck import GradcheckError, gradcheck
 from .graph import Node, trace
-from .primitive import AnomalyError, Primitive
+from .primitive import REGISTRY, AnomalyError, Primitive
 from .state import detect_anomaly, enable_grad, no_grad
 from .tensor import Tensor
 from .transforms import grad, hvp, jacobian, jvp, vjp
-from . import ops
 
 __all__ = ["Tensor", "no_grad", "enable_grad", "detect_anomaly", "AnomalyError", "Primitive",
-           "backward_steps", "gradients", "toposort", "gradcheck", "GradcheckError", "Node",
-           "trace", "grad", "hvp", "jacobian", "jvp", "vjp", "ops"]
+           "REGISTRY", "BackwardStep", "backward_steps", "gradients", "toposort", "gradcheck",
+           "GradcheckError", "Node", "trace", "grad", "hvp", "jacobian", "jvp", "vjp", "ops"]

@@ -1,10 +1,12 @@
 """The backward pass: an iterative walk over the graph in reverse topological order.
 
-``backward_steps`` is a generator that yields each node (a Tensor) right after it has sent
-its downstream gradients, so the app can step backward one node at a time;
-``run_backward`` drains it. No recursion: a chain of any length works.
+``backward_steps`` is a generator that yields a ``BackwardStep`` for each node right after it
+has sent its downstream gradients, so the app can step backward one node at a time;
+``Tensor.backward`` (attached here) and ``gradients`` run the same walk in one go. No
+recursion: a chain of any length works.
 """
 from collections import deque
+from typing import NamedTuple
 
 import numpy as np
 
@@ -12,6 +14,13 @@ from .namespaces import numpy_ns, tensor_ns
 from .primitive import AnomalyError, check_finite
 from .state import state
 from .tensor import Tensor
+
+
+class BackwardStep(NamedTuple):
+    """What backward did at one node: a record, not a view into the graph."""
+    node: Tensor          # the Tensor just processed (an op node or a leaf)
+    upstream: object      # ∂root/∂node (times grad): an array, or a Tensor with create_graph
+    downstream: tuple     # per input of node, the gradient sent to it (None where none goes); () for a leaf
 
 
 def toposort(root, include_constants=False):
@@ -60,12 +69,19 @@ def _seed(root, grad, create_graph):
 
 def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, record=False,
                    sink=None):
-    """Backpropagate from ``root``, yielding each node after it is processed.
+    """Backpropagate from ``root``, yielding a ``BackwardStep`` after each node is processed.
 
-    With ``record``, every visited node keeps ``_upstream`` (∂L/∂node) and ``_downstream``
-    (the gradient it sent to each input) for inspection. A leaf's gradient goes to
+    With ``record`` the steps' arrays are never handed to a leaf as its ``.grad`` (so they stay
+    as they are while the steps are kept for display). A leaf's gradient goes to
     ``sink(leaf, g)``; by default it accumulates into ``leaf.grad``.
     """
+    for node, g, downstream in _walk(root, grad, create_graph, retain_graph, record, sink, True):
+        yield BackwardStep(node, g, downstream)
+
+
+def _walk(root, grad, create_graph, retain_graph, record, sink, keep):
+    """The backward pass, yielding ``(node, upstream, downstream)`` per node; ``downstream`` is
+    None unless ``keep`` (collecting it costs a little on the hot path, where nobody reads it)."""
     if not root.requires_grad:
         raise RuntimeError("backward(): this tensor does not require grad and has no graph; "
                            "create the leaves with requires_grad=True.")
@@ -82,22 +98,20 @@ def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, re
         g = grads.pop(node, None)
         if g is None:
             continue
-        if record:
-            node._upstream = g
         prim = node._prim
         if prim is None:
             if sink is None:
                 _accumulate_leaf(node, g, create_graph, taken)
             else:
                 sink(node, g)
-            yield node
+            yield node, g, ()
             continue
         parents, saved, params, rules = node._parents, node._saved, node._params, prim.vjps
         if create_graph:
             inputs, ans = parents, node
         else:
             inputs, ans = [p.data if isinstance(p, Tensor) else p for p in parents], node.data
-        downstream = [None] * len(parents) if record else None
+        downstream = [None] * len(parents) if keep else None
         for i, parent in enumerate(parents):
             if not (isinstance(parent, Tensor) and parent.requires_grad):
                 continue
@@ -111,15 +125,13 @@ def backward_steps(root, grad=None, *, create_graph=False, retain_graph=None, re
                 d = ns.sum_to(d, shape)
             if state.anomaly:
                 check_finite(d.data if create_graph else d, prim, "backward", node.name or prim.name)
-            if record:
+            if keep:
                 downstream[i] = d
             previous = grads.get(parent)
             grads[parent] = d if previous is None else previous + d
-        if record:
-            node._downstream = tuple(downstream)
         if not retain_graph:
             node._parents = node._saved = None
-        yield node
+        yield node, g, tuple(downstream) if keep else None
 
 
 def _owner(array):
@@ -165,8 +177,7 @@ def gradients(output, inputs, grad=None, *, create_graph=False, retain_graph=Non
         found[key] = g if key not in found else found[key] + g
 
     if output.requires_grad:
-        deque(backward_steps(output, grad, create_graph=create_graph, retain_graph=retain_graph,
-                             sink=sink), maxlen=0)
+        deque(_walk(output, grad, create_graph, retain_graph, False, sink, False), maxlen=0)
     result = []
     for x in inputs:
         g = found.get(id(x))
@@ -177,7 +188,14 @@ def gradients(output, inputs, grad=None, *, create_graph=False, retain_graph=Non
     return tuple(result)
 
 
-def run_backward(root, grad=None, *, create_graph=False, retain_graph=None):
-    """Backpropagate from ``root`` in one go (what ``Tensor.backward`` calls)."""
-    deque(backward_steps(root, grad, create_graph=create_graph, retain_graph=retain_graph),
-          maxlen=0)
+def _tensor_backward(self, grad=None, create_graph=False, retain_graph=None):
+    """Accumulate ∂self/∂leaf · grad into every leaf's ``.grad``.
+
+    ``grad`` (the upstream gradient) is needed when self is not a scalar. The graph is
+    freed afterwards unless ``retain_graph`` (default: ``create_graph``) is true.
+    """
+    deque(_walk(self, grad, create_graph, retain_graph, False, None, False), maxlen=0)
+
+
+_tensor_backward.__name__ = "backward"
+Tensor.backward = _tensor_backward

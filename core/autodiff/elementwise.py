@@ -1,5 +1,6 @@
-"""Elementwise primitives. Their Jacobians are diagonal (or broadcast-diagonal): a VJP is an
-elementwise product of the upstream gradient with the local derivative."""
+"""Elementwise primitives (structure "elementwise"). Their Jacobians are diagonal (or
+broadcast-diagonal): a VJP is an elementwise product of the upstream gradient with the local
+derivative. Sigmoid is also fused: one node for 1 / (1 + exp(−x))."""
 import numpy as np
 
 from .namespaces import numpy_ns
@@ -86,12 +87,22 @@ tanh = Primitive("tanh", np.tanh, formula="∂tanh(x)/∂x = 1 − tanh²(x)", w
 tanh.defvjp(lambda ns, g, ans, x, saved: g * (1 - ans * ans))
 tanh.defjvp(lambda t, ans, x, saved: t * (1 - ans * ans))
 
+# The local derivative is another primitive applied to x (not to ans), through ns: with
+# create_graph it is a graph node, so the second derivative (−sin, −cos) comes out too.
+sin = Primitive("sin", np.sin, formula="∂sin(x)/∂x = cos(x)", words="Sine.")
+sin.defvjp(lambda ns, g, ans, x, saved: g * ns.cos(x))
+sin.defjvp(lambda t, ans, x, saved: t * np.cos(x))
+
+cos = Primitive("cos", np.cos, formula="∂cos(x)/∂x = −sin(x)", words="Cosine.")
+cos.defvjp(lambda ns, g, ans, x, saved: -g * ns.sin(x))
+cos.defjvp(lambda t, ans, x, saved: -t * np.sin(x))
+
 
 def _sigmoid(x):
     return 0.5 * (1 + np.tanh(0.5 * x))  # stable for large |x|, unlike 1/(1+exp(-x))
 
 
-sigmoid = Primitive("sigmoid", _sigmoid, kind="fused", formula="∂σ(x)/∂x = σ(x)·(1 − σ(x))",
+sigmoid = Primitive("sigmoid", _sigmoid, fused=True, formula="∂σ(x)/∂x = σ(x)·(1 − σ(x))",
                     words="Sigmoid as one fused node: its local gradient comes from its own output.")
 sigmoid.defvjp(lambda ns, g, ans, x, saved: g * ans * (1 - ans))
 sigmoid.defjvp(lambda t, ans, x, saved: t * ans * (1 - ans))

@@ -2,6 +2,8 @@
 
 Each has the same value and gradient as its composition from elementary ops
 (see ``core.nn.losses`` for the expanded forms), but costs one node instead of many.
+Log-softmax's Jacobian is dense within each row (structure "general"); the two losses reduce a
+score matrix to one number ("reduction").
 """
 import numpy as np
 
@@ -15,7 +17,7 @@ def _log_softmax(x, axis):
 
 
 log_softmax = Primitive(
-    "log_softmax", lambda x, axis: _log_softmax(x, axis), kind="fused",
+    "log_softmax", lambda x, axis: _log_softmax(x, axis), structure="general", fused=True,
     formula="∂log_softmax(x)/∂x · g = g − softmax(x)·Σg",
     words="Log-softmax as one numerically stable node.")
 log_softmax.defvjp(lambda ns, g, ans, x, saved, axis:
@@ -80,7 +82,7 @@ def _softmax_ce_jvp(t, ans, scores, saved, labels):
 
 
 softmax_cross_entropy = Primitive(
-    "softmax_cross_entropy", _softmax_ce_forward, kind="fused", saves=True,
+    "softmax_cross_entropy", _softmax_ce_forward, structure="reduction", fused=True, saves=True,
     formula="∂L/∂sᵢⱼ = (softmax(sᵢ)ⱼ − 1[j = yᵢ]) / N",
     words="Softmax cross-entropy, mean over N, as one fused node.")
 softmax_cross_entropy.defvjp(_softmax_ce_vjp).defjvp(_softmax_ce_jvp)
@@ -97,7 +99,7 @@ def _hinge_forward(scores, labels, margin):
 
 
 multiclass_hinge_loss = Primitive(
-    "multiclass_hinge_loss", _hinge_forward, kind="fused", saves=True,
+    "multiclass_hinge_loss", _hinge_forward, structure="reduction", fused=True, saves=True,
     formula="∂L/∂sᵢⱼ = 1[sᵢⱼ − sᵢ,yᵢ + Δ > 0]/N (j ≠ yᵢ),  ∂L/∂sᵢ,yᵢ = −(count of active margins)/N",
     words="Multiclass SVM (Weston–Watkins) hinge loss, mean over N, as one fused node.")
 multiclass_hinge_loss.defvjp(lambda ns, g, ans, scores, saved, labels, margin: g * saved)

@@ -1,7 +1,8 @@
 """Introspection for the app: the graph as a list of described nodes.
 
 Nothing here runs during training: a ``Node`` is built only when someone asks
-(``trace(root)``), from what the backward walk recorded with ``record=True``.
+(``trace(root, steps)``), with the gradients from the ``BackwardStep`` records of a backward
+walk when they are given.
 """
 import numpy as np
 
@@ -10,22 +11,29 @@ from .tensor import Tensor
 
 
 class Node:
-    """One node of a traced graph: op, inputs, value and (after backward) its gradients."""
+    """One node of a traced graph: op, inputs, value and (when steps are given) its gradients.
 
-    __slots__ = ("id", "tensor", "op", "name", "kind", "inputs", "value", "upstream",
-                 "downstream", "formula", "words", "params")
+    ``role`` is "parameter" (a leaf that requires grad), "input" (a leaf that does not) or
+    "op"; ``structure`` is the primitive's Jacobian structure ("leaf" for a leaf) and ``fused``
+    whether it is a fused primitive.
+    """
 
-    def __init__(self, node_id, tensor, inputs):
+    __slots__ = ("id", "tensor", "op", "name", "role", "structure", "fused", "inputs", "value",
+                 "upstream", "downstream", "formula", "words", "params")
+
+    def __init__(self, node_id, tensor, inputs, step=None):
         prim = tensor._prim
         self.id = node_id
         self.tensor = tensor
         self.op = tensor.op
         self.name = tensor.name or (prim.name if prim else "input")
-        self.kind = prim.kind if prim else ("parameter" if tensor.requires_grad else "input")
+        self.role = "op" if prim else ("parameter" if tensor.requires_grad else "input")
+        self.structure = prim.structure if prim else "leaf"
+        self.fused = prim.fused if prim else False
         self.inputs = inputs            # ids of the input nodes (None for a raw constant)
         self.value = tensor.data
-        self.upstream = tensor._upstream
-        self.downstream = tensor._downstream
+        self.upstream = step.upstream if step is not None else None
+        self.downstream = step.downstream if step is not None else None
         self.formula = prim.formula if prim else ""
         self.words = prim.words if prim else (
             "A parameter: backward delivers ∂L/∂θ here." if tensor.requires_grad
@@ -75,8 +83,17 @@ def _bytes(n):
         n /= 1024
 
 
-def trace(root):
-    """The graph that produced ``root``, in topological order with stable ids (0 = first input)."""
+def trace(root, steps=None):
+    """The graph that produced ``root``, in topological order with stable ids (0 = first input).
+
+    ``steps``, the ``BackwardStep`` records of a backward walk from ``root`` (an iterable, or a
+    dict from Tensor to its step), fill each reached node's ``upstream`` and ``downstream``.
+    """
+    if steps is None:
+        steps = {}
+    elif not isinstance(steps, dict):
+        steps = {step.node: step for step in steps}
     order = toposort(root, include_constants=True)
     ids = {id(t): i for i, t in enumerate(order)}
-    return [Node(i, t, [ids.get(id(p)) for p in t._parents or ()]) for i, t in enumerate(order)]
+    return [Node(i, t, [ids.get(id(p)) for p in t._parents or ()], steps.get(t))
+            for i, t in enumerate(order)]

@@ -46,7 +46,7 @@ def _matmul_vjp_y(ns, g, ans, x, y, saved):
     return ns.matmul(ns.swap_last(x), g)                              # Xᵀ G
 
 
-matmul = Primitive("matmul", np.matmul, kind="linear",
+matmul = Primitive("matmul", np.matmul, structure="linear",
                    formula="∂L/∂X = (∂L/∂Y)·Wᵀ,  ∂L/∂W = Xᵀ·(∂L/∂Y)   for Y = X·W",
                    words="Matrix product; its backward is two more matrix products, never a Jacobian.")
 matmul.defvjp(_matmul_vjp_x, _matmul_vjp_y)

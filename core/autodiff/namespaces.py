@@ -2,9 +2,13 @@
 
 ``numpy_ns`` computes gradients as plain arrays (the fast path of ``backward()``);
 ``tensor_ns`` computes them with the engine's own primitives, so that with
-``create_graph=True`` the gradient is itself a differentiable graph.
+``create_graph=True`` the gradient is itself a differentiable graph. The rule modules import
+this module, so ``tensor_ns`` finds the primitives by name in ``REGISTRY`` when it is called
+rather than importing the modules that define them.
 """
 import numpy as np
+
+from .primitive import REGISTRY
 
 
 def keepdims_shape(shape, axis):
@@ -54,6 +58,8 @@ class numpy_ns:
 
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
     reshape = staticmethod(np.reshape)
     broadcast_to = staticmethod(np.broadcast_to)
     sum_to = staticmethod(sum_to_array)
@@ -81,44 +87,47 @@ class tensor_ns:
     """The same operations as engine primitives, so that gradients are differentiable graphs."""
 
     @staticmethod
-    def exp(x): return _ops.exp(x)
+    def exp(x): return REGISTRY["exp"](x)
 
     @staticmethod
-    def matmul(x, y): return _ops.matmul(x, y)
+    def log(x): return REGISTRY["log"](x)
 
     @staticmethod
-    def log(x): return _ops.log(x)
+    def sin(x): return REGISTRY["sin"](x)
 
     @staticmethod
-    def reshape(x, shape): return _ops.reshape(x, shape=tuple(shape))
+    def cos(x): return REGISTRY["cos"](x)
 
     @staticmethod
-    def transpose(x, axes=None): return _ops.transpose(x, axes=axes)
+    def matmul(x, y): return REGISTRY["matmul"](x, y)
 
     @staticmethod
-    def broadcast_to(x, shape): return _ops.broadcast_to(x, shape=tuple(shape))
+    def reshape(x, shape): return REGISTRY["reshape"](x, shape=tuple(shape))
+
+    @staticmethod
+    def transpose(x, axes=None): return REGISTRY["transpose"](x, axes=axes)
+
+    @staticmethod
+    def broadcast_to(x, shape): return REGISTRY["broadcast_to"](x, shape=tuple(shape))
 
     @staticmethod
     def sum_to(x, shape):
-        return x if x.shape == tuple(shape) else _ops.sum_to(x, shape=tuple(shape))
+        return x if x.shape == tuple(shape) else REGISTRY["sum_to"](x, shape=tuple(shape))
 
     @staticmethod
-    def unindex(g, shape, index): return _ops.unindex(g, shape=tuple(shape), index=index)
+    def unindex(g, shape, index): return REGISTRY["unindex"](g, shape=tuple(shape), index=index)
 
     @staticmethod
-    def sum(x, axis=None, keepdims=False): return _ops.sum_(x, axis=axis, keepdims=keepdims)
+    def sum(x, axis=None, keepdims=False): return REGISTRY["sum"](x, axis=axis, keepdims=keepdims)
 
     @staticmethod
     def swap_last(x):
         axes = list(range(x.ndim))
         axes[-1], axes[-2] = axes[-2], axes[-1]
-        return _ops.transpose(x, axes=tuple(axes))
+        return REGISTRY["transpose"](x, axes=tuple(axes))
 
     @staticmethod
-    def getitem(x, index): return _ops.getitem(x, index=index)
+    def getitem(x, index): return REGISTRY["getitem"](x, index=index)
 
     @staticmethod
-    def softmax(x, axis=-1): return _ops.exp(_ops.log_softmax(x, axis=axis))
-
-
-from . import ops as _ops  # noqa: E402
+    def softmax(x, axis=-1): return REGISTRY["exp"](REGISTRY["log_softmax"](x, axis=axis))

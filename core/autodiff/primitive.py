@@ -8,12 +8,27 @@ rule builds a differentiable graph when asked to. A VJP rule never writes into i
 arguments and returns a new array or a view of ``g``: backward hands that array to a leaf as
 its ``.grad`` without copying it. A JVP rule is ``rule(t, ans, *inputs, saved, **params)`` on
 plain arrays.
+
+Every Primitive enters ``REGISTRY`` (name → Primitive) when it is made, wherever it is defined,
+so that tests can walk all of them.
 """
 import functools
 
 import numpy as np
 
 from .state import state
+from .tensor import Tensor
+
+REGISTRY = {}
+
+# What a primitive's Jacobian looks like; the inspector shows worked rows by it.
+STRUCTURES = {
+    "elementwise": "diagonal (or broadcast-diagonal): each output entry uses the same entry of each input",
+    "linear": "linear in each input, such as a matrix product",
+    "reduction": "each output entry combines a group of input entries (sums, maxima, scalar losses)",
+    "shape": "entries are moved, copied or picked, never combined",
+    "general": "dense within blocks, such as log-softmax over a row",
+}
 
 
 class AnomalyError(FloatingPointError):
@@ -30,17 +45,32 @@ def check_finite(value, prim, where, node_name):
 
 
 class Primitive:
-    """One differentiable operation: a single node in the graph."""
+    """One differentiable operation: a single node in the graph, registered under its name.
 
-    def __init__(self, name, forward, *, formula, words, kind="elementwise", saves=False):
+    ``structure`` says what its Jacobian looks like (a key of ``STRUCTURES``); ``fused`` marks
+    a whole formula computed as one node with a hand-derived local gradient (sigmoid, the losses).
+    """
+
+    def __init__(self, name, forward, *, formula, words, structure="elementwise", fused=False,
+                 saves=False):
+        if structure not in STRUCTURES:
+            raise ValueError(f"primitive {name!r}: structure must be one of {sorted(STRUCTURES)}, "
+                             f"got {structure!r}")
+        if name in REGISTRY:
+            raise ValueError(f"a primitive named {name!r} already exists; primitive names are unique")
         self.name = name
         self.forward = forward
-        self.formula = formula  # local gradient, e.g. "∂relu/∂x = 1[x > 0]"
-        self.words = words      # what the node does, in a sentence
-        self.kind = kind        # "elementwise", "linear", "reduction", "shape", "fused"
-        self.saves = saves      # forward returns (value, saved) for the backward rule
+        self.formula = formula      # local gradient, e.g. "∂relu/∂x = 1[x > 0]"
+        self.words = words          # what the node does, in a sentence
+        self.structure = structure
+        self.fused = bool(fused)
+        self.saves = saves          # forward returns (value, saved) for the backward rule
         self.vjps = ()
         self.jvps = ()
+        REGISTRY[name] = self
+
+    def __repr__(self):
+        return f"Primitive({self.name!r}, structure={self.structure!r}, fused={self.fused})"
 
     def defvjp(self, *rules):
         """One rule per input, or one ``rule(i, ns, g, ...)`` marked ``variadic`` for any number."""
@@ -77,7 +107,6 @@ class Primitive:
         out.grad = None
         out.name = None
         out._tangent = None
-        out._upstream = out._downstream = None
         if needs_grad and state.grad_enabled:
             out.requires_grad = True
             out._prim = self
@@ -121,5 +150,3 @@ def _per_input(rules):
         return _Variadic(rules[0])
     return rules
 
-
-from .tensor import Tensor  # noqa: E402  (Tensor's operators call primitives)

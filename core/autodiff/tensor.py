@@ -1,6 +1,11 @@
-"""The Tensor: a numpy array that remembers the primitive that made it."""
-import numpy as np
+"""The Tensor: a numpy array that remembers the primitive that made it.
 
+This module is the bottom of the engine's import chain, so Tensor's operators and methods that
+run primitives (``+``, ``@``, ``x[i]``, ``.sum()``, ``.tanh()``, …) are attached by
+:mod:`core.autodiff.ops` once the primitives exist, and ``.backward()`` by
+:mod:`core.autodiff.backward`. Comparisons, which have no gradient, are defined here.
+"""
+import numpy as np
 
 
 def _as_array(data, dtype=None):
@@ -22,7 +27,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_prim", "_parents", "_params",
-                 "_saved", "_tangent", "_upstream", "_downstream", "__weakref__")
+                 "_saved", "_tangent", "__weakref__")
     __array_ufunc__ = None  # make numpy defer to Tensor's reflected operators
 
     def __init__(self, data, requires_grad=False, name=None, dtype=None):
@@ -33,7 +38,7 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self.name = name
         self._prim = self._parents = self._params = self._saved = None
-        self._tangent = self._upstream = self._downstream = None
+        self._tangent = None
 
     # ----- array facts -------------------------------------------------------------
     shape = property(lambda self: self.data.shape)
@@ -76,32 +81,7 @@ class Tensor:
     # share it, so the element-wise __eq__ below is never consulted there.
     __hash__ = object.__hash__
 
-    # ----- backward ----------------------------------------------------------------
-    def backward(self, grad=None, create_graph=False, retain_graph=None):
-        """Accumulate ∂self/∂leaf · grad into every leaf's ``.grad``.
-
-        ``grad`` (the upstream gradient) is needed when self is not a scalar. The graph is
-        freed afterwards unless ``retain_graph`` (default: ``create_graph``) is true.
-        """
-        _backward.run_backward(self, grad, create_graph=create_graph, retain_graph=retain_graph)
-
-    # ----- operators -----------------------------------------------------------------
-    def __add__(self, other): return _ops.add(self, other)
-    def __radd__(self, other): return _ops.add(other, self)
-    def __sub__(self, other): return _ops.sub(self, other)
-    def __rsub__(self, other): return _ops.sub(other, self)
-    def __mul__(self, other): return _ops.mul(self, other)
-    def __rmul__(self, other): return _ops.mul(other, self)
-    def __truediv__(self, other): return _ops.div(self, other)
-    def __rtruediv__(self, other): return _ops.div(other, self)
-    def __neg__(self): return _ops.neg(self)
-    def __pow__(self, other): return _ops.power(self, other)
-    def __rpow__(self, other): return _ops.power(other, self)
-    def __matmul__(self, other): return _ops.matmul(self, other)
-    def __rmatmul__(self, other): return _ops.matmul(other, self)
-    def __getitem__(self, index): return _ops.getitem(self, index=index)
-
-    # comparisons give plain boolean arrays: they have no gradient
+    # ----- comparisons: plain boolean arrays, with no gradient ---------------------------
     def __lt__(self, other): return self.data < _value(other)
     def __le__(self, other): return self.data <= _value(other)
     def __gt__(self, other): return self.data > _value(other)
@@ -109,38 +89,7 @@ class Tensor:
     def __eq__(self, other): return self.data == _value(other)
     def __ne__(self, other): return self.data != _value(other)
 
-    # ----- methods -------------------------------------------------------------------
-    def sum(self, axis=None, keepdims=False): return _ops.sum_(self, axis=axis, keepdims=keepdims)
-    def mean(self, axis=None, keepdims=False): return _ops.mean(self, axis=axis, keepdims=keepdims)
-    def max(self, axis=None, keepdims=False): return _ops.max_(self, axis=axis, keepdims=keepdims)
-    def exp(self): return _ops.exp(self)
-    def log(self): return _ops.log(self)
-    def sqrt(self): return _ops.sqrt(self)
-    def abs(self): return _ops.abs_(self)
-    def tanh(self): return _ops.tanh(self)
-    def relu(self): return _ops.relu(self)
-    def sigmoid(self): return _ops.sigmoid(self)
-    def leaky_relu(self, slope=0.01): return _ops.leaky_relu(self, slope=slope)
-    def clip(self, low=None, high=None): return _ops.clip(self, low=low, high=high)
-
-    def reshape(self, *shape):
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        return _ops.reshape(self, shape=shape)
-
-    def transpose(self, *axes):
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        return _ops.transpose(self, axes=axes or None)
-
-    @property
-    def T(self):
-        return _ops.transpose(self, axes=None)
-
 
 def _value(x):
     return x.data if isinstance(x, Tensor) else x
 
-
-from . import ops as _ops  # noqa: E402  (ops build on Tensor)
-from . import backward as _backward  # noqa: E402  (the backward pass walks Tensors)

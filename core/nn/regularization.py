@@ -19,7 +19,7 @@ def _l2_jvp(i, t, ans, *weights, saved, reg):
 
 
 _l2_vjp.variadic = _l2_jvp.variadic = True
-l2 = Primitive("l2_penalty", _l2_forward, kind="fused",
+l2 = Primitive("l2_penalty", _l2_forward, structure="reduction", fused=True,
                formula="∂(λΣW²)/∂W = 2λW",
                words="L2 penalty λ·ΣW² over every weight matrix, as one node: each W gets 2λW·upstream.")
 l2.defvjp(_l2_vjp).defjvp(_l2_jvp)

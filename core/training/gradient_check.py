@@ -19,11 +19,11 @@ def check_gradient(trainer, name, entries=6, eps=1e-6, seed=0):
     params = dict(trainer.model.named_parameters())
     if name not in params:
         raise ValueError(f"no parameter named {name!r}; the parameters are {sorted(params)}")
-    it = trainer._it
-    node = next((n for n in it.nodes if n.tensor is params[name]), None)
-    if node is None or node.id not in it.done or node.tensor._upstream is None:
+    recorded = trainer.recorded_gradient(name)
+    if recorded is None:
         raise PhaseError(f"no gradient for {name} yet: run this iteration's backward pass first")
-    analytic = np.asarray(node.tensor._upstream, dtype=np.float64)
+    analytic = np.asarray(recorded, dtype=np.float64)
+    it = trainer._it
     chosen = _entries(analytic, entries, seed)
 
     saved = {key: p.data for key, p in params.items()}

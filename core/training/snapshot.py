@@ -11,13 +11,17 @@ class GraphNode:
     """One node of the iteration's graph as the app shows it.
 
     ``stage`` is "input" (data and constants), "parameter", "model" (scores and what leads to
-    them) or "loss". ``value`` is None until the phase that computes it has run; ``upstream``
-    (∂L/∂node) and ``downstream`` (one entry per input) are None until backward reaches it.
+    them) or "loss". ``structure`` is the Jacobian's structure ("elementwise", "linear",
+    "reduction", "shape", "general"; "leaf" for inputs and parameters) and ``fused`` whether the
+    op is a fused primitive. ``value`` is None until the phase that computes it has run;
+    ``upstream`` (∂L/∂node) and ``downstream`` (one entry per input) are None until backward
+    reaches it.
     """
     id: int
     op: str
     name: str
-    kind: str
+    structure: str
+    fused: bool
     stage: str
     inputs: tuple
     shape: tuple

@@ -42,6 +42,7 @@ class _Iteration:
         self.walker = None
         self.expected = 0
         self.done = []
+        self.steps = {}             # node id → BackwardStep, as backward reached it
         self.node_stepping = False  # the last backward progress came from step_node()
         self.update = {}
 
@@ -153,11 +154,12 @@ class Trainer:
         if it.walker is None:
             it.walker = backward_steps(it.loss, record=True, retain_graph=True)
         with _quiet_numpy():
-            tensor = next(it.walker, None)
-        node_id = None if tensor is None else it.node_of[id(tensor)]
+            step = next(it.walker, None)
+        node_id = None if step is None else it.node_of[id(step.node)]
         if node_id is not None:
             it.done.append(node_id)
-        if tensor is None or len(it.done) == it.expected:
+            it.steps[node_id] = step
+        if step is None or len(it.done) == it.expected:
             self._finish_backward()
         return node_id
 
@@ -280,12 +282,21 @@ class Trainer:
         differences on the same batch; see ``gradient_check.check_gradient``."""
         return check_gradient(self, name, entries=entries, eps=eps, seed=seed)
 
+    def recorded_gradient(self, name):
+        """∂L/∂θ of parameter ``name`` as this iteration's backward pass recorded it (not a copy);
+        None until backward has reached it."""
+        params = dict(self.model.named_parameters())
+        if name not in params:
+            raise ValueError(f"no parameter named {name!r}; the parameters are {sorted(params)}")
+        step = self._it.steps.get(self._it.node_of.get(id(params[name])))
+        return None if step is None else step.upstream
+
     # ----- snapshot ----------------------------------------------------------------------------
     def snapshot(self):
         """A copy of what the app shows: graph, parameters, update, metrics and history."""
         it = self._it
         done = frozenset(it.done)
-        graph = tuple(self._graph_node(node, it, done) for node in it.nodes)
+        graph = tuple(self._graph_node(node, it) for node in it.nodes)
         params = self.model.named_parameters()
         return Snapshot(
             iteration=self.iteration, phase=self.phase, completed=self.completed, graph=graph,
@@ -301,19 +312,19 @@ class Trainer:
             history=self._history_views.views(self.history),
             diverged=self._diverged)
 
-    def _graph_node(self, node, it, done):
+    def _graph_node(self, node, it):
         stage = it.stages[node.id]
         shown = self.completed in (_LOSS_DONE if stage == "loss" else _FORWARD_DONE)
         value = None
         if shown:
             value = it.param_values.get(node.name, node.value) if stage == "parameter" else node.value
-        reached = node.id in done
+        step = it.steps.get(node.id)
         return GraphNode(
-            id=node.id, op=node.op, name=node.name, kind=node.kind, stage=stage,
-            inputs=tuple(node.inputs), shape=tuple(node.shape), dtype=str(node.value.dtype),
-            value=copy_array(value) if stage == "parameter" else value,
-            upstream=node.tensor._upstream if reached else None,
-            downstream=_plain(node.tensor._downstream) if reached else None,
+            id=node.id, op=node.op, name=node.name, structure=node.structure, fused=node.fused,
+            stage=stage, inputs=tuple(node.inputs), shape=tuple(node.shape),
+            dtype=str(node.value.dtype), value=copy_array(value) if stage == "parameter" else value,
+            upstream=step.upstream if step is not None else None,
+            downstream=step.downstream if step is not None else None,
             formula=node.formula, words=node.words, jacobians=tuple(node.jacobians()),
             params=dict(node.params))
 
@@ -459,7 +470,7 @@ class Trainer:
         if culprit is None and where == "backward":
             for node_id in it.done:
                 node = it.nodes[node_id]
-                upstream = node.tensor._upstream
+                upstream = it.steps[node_id].upstream
                 if upstream is not None and not np.all(np.isfinite(upstream)):
                     culprit, what = node, "gradient"
                     break
@@ -490,7 +501,3 @@ class Trainer:
             it.scores, _, _, it.loss = self._forward(X, y)
         self._trace(it)
         self.completed, self.phase = None, Phase.FORWARD
-
-
-def _plain(downstream):
-    return None if downstream is None else tuple(downstream)

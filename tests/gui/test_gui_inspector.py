@@ -61,6 +61,27 @@ def test_elementwise_rows_multiply_out(backward_done):
     assert locals_seen == {0.0, 1.0}     # the rows show the gate both open and closed
 
 
+@pytest.mark.parametrize("activation, local", [
+    ("tanh", lambda x: 1 - np.tanh(x) ** 2),
+    ("sigmoid", lambda x: 0.5 * (1 + np.tanh(0.5 * x)) * (1 - 0.5 * (1 + np.tanh(0.5 * x))))])
+def test_the_activation_shows_upstream_times_local_rows(qtbot, activation, local):
+    """A fused elementwise op (sigmoid) shows its worked rows as tanh does."""
+    trainer = build_trainer(TrainerConfig(activation=activation))
+    for _ in range(3):
+        trainer.step_phase()
+    snapshot = trainer.snapshot()
+    node = first(snapshot, activation)
+    assert node.structure == "elementwise" and node.fused == (activation == "sigmoid")
+    inspector = inspect(qtbot, snapshot, node.id)
+    section = inspector.sections[0]
+    assert section.chain is not None and not section.check.isHidden()
+    assert section.chain.headers == ("entry", "input", "upstream", "× local", "= downstream")
+    assert len(section.chain.rows) == 4 and "= downstream" in section.check.text()
+    for entry, x, upstream, factor, downstream in section.chain.rows:
+        assert factor == pytest.approx(local(x), rel=1e-9)
+        assert upstream * factor == pytest.approx(downstream, rel=1e-9, abs=1e-15)
+
+
 def test_a_matrix_product_entry_is_a_dot_product(backward_done):
     _, snapshot = backward_done
     product = first(snapshot, "matmul")

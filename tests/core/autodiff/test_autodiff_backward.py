@@ -5,7 +5,7 @@ import pytest
 
 from core import Tensor, no_grad
 from core import functional as F
-from core.autodiff import backward_steps, enable_grad, toposort, trace
+from core.autodiff import BackwardStep, backward_steps, enable_grad, toposort, trace
 from tests.core.autodiff.helpers import leaf
 
 
@@ -141,8 +141,10 @@ def test_backward_steps_yields_each_node_in_reverse_topological_order():
     X, W, b, scores, loss = small_classifier()
     steps = backward_steps(loss, record=True, retain_graph=True)
     first = next(steps)
-    assert first is loss and W.grad is None and b.grad is None  # lazy: one node per step
-    visited = [first] + list(steps)
+    assert isinstance(first, BackwardStep)
+    assert first.node is loss and W.grad is None and b.grad is None  # lazy: one node per step
+    records = [first] + list(steps)
+    visited = [step.node for step in records]
     assert [t.op for t in visited] == [t.op for t in reversed(toposort(loss))]
     assert visited == list(reversed(toposort(loss)))
     position = {id(t): i for i, t in enumerate(visited)}
@@ -151,34 +153,49 @@ def test_backward_steps_yields_each_node_in_reverse_topological_order():
             if isinstance(p, Tensor) and p.requires_grad:
                 assert position[id(p)] > position[id(t)]
     assert W.grad is not None and b.grad is not None
-    for t in visited:
-        assert t._upstream is not None and t._upstream.shape == t.shape
-        if not t.is_leaf:
-            assert len(t._downstream) == len(t._parents)
+    for step in records:
+        t = step.node
+        assert step.upstream is not None and step.upstream.shape == t.shape
+        if t.is_leaf:
+            assert step.downstream == ()
+        else:
+            assert len(step.downstream) == len(t._parents)
 
 
 def test_recorded_gradients_are_upstream_and_downstream():
     X, W, b, scores, loss = small_classifier()
-    list(backward_steps(loss, record=True, retain_graph=True))
+    steps = {step.node: step for step in backward_steps(loss, record=True, retain_graph=True)}
     add = scores
     matmul = add._parents[0]
     assert add.op == "add" and matmul.op == "matmul"
-    np.testing.assert_allclose(matmul._upstream, add._upstream)         # add copies upstream
-    assert matmul._downstream[0] is None                                # X needs no gradient
-    np.testing.assert_allclose(matmul._downstream[1], X.data.T @ matmul._upstream)
-    np.testing.assert_allclose(W.grad, matmul._downstream[1])
-    np.testing.assert_allclose(b.grad, add._upstream.sum(axis=0))
+    np.testing.assert_allclose(steps[matmul].upstream, steps[add].upstream)   # add copies upstream
+    assert steps[matmul].downstream[0] is None                               # X needs no gradient
+    np.testing.assert_allclose(steps[matmul].downstream[1], X.data.T @ steps[matmul].upstream)
+    np.testing.assert_allclose(W.grad, steps[matmul].downstream[1])
+    np.testing.assert_allclose(b.grad, steps[add].upstream.sum(axis=0))
+
+
+def test_steps_without_record_carry_the_same_gradients():
+    *_, loss = small_classifier()
+    plain = list(backward_steps(loss, retain_graph=True))
+    recorded = list(backward_steps(loss, record=True))
+    assert [s.node for s in plain] == [s.node for s in recorded]
+    for a, b in zip(plain, recorded):
+        np.testing.assert_array_equal(a.upstream, b.upstream)
+        assert len(a.downstream) == len(b.downstream)
 
 
 def test_trace_exposes_nodes_for_the_app():
     X, W, b, scores, loss = small_classifier()
-    list(backward_steps(loss, record=True, retain_graph=True))
-    nodes = trace(loss)
+    steps = list(backward_steps(loss, record=True, retain_graph=True))
+    nodes = trace(loss, steps)
     by_op = {n.op: n for n in nodes if n.op != "leaf"}
     leaves = {n.name: n for n in nodes if n.op == "leaf"}
     assert [n.id for n in nodes] == list(range(len(nodes)))
-    assert leaves["X"].kind == "input" and leaves["W"].kind == "parameter"
+    assert leaves["X"].role == "input" and leaves["W"].role == "parameter"
+    assert leaves["W"].structure == "leaf" and not leaves["W"].fused
     matmul = by_op["matmul"]
+    assert matmul.role == "op" and matmul.structure == "linear" and not matmul.fused
     assert matmul.inputs == [leaves["X"].id, leaves["W"].id]
     assert by_op["add"].inputs == [matmul.id, leaves["b"].id]
     assert matmul.shape == (4, 2)
@@ -193,8 +210,28 @@ def test_trace_exposes_nodes_for_the_app():
     assert "matmul" in text and matmul.formula in text
     assert "Jacobian 8×12" in text and "768 B" in text and "Jacobian 8×6" in text
     loss_node = by_op["softmax_cross_entropy"]
-    assert loss_node.kind == "fused" and loss_node.upstream == 1.0
+    assert loss_node.fused and loss_node.structure == "reduction" and loss_node.upstream == 1.0
     assert loss_node.jacobians()[0]["jacobian_shape"] == (1, 8)
+
+
+def test_trace_takes_the_steps_as_a_dict_too():
+    *_, loss = small_classifier()
+    steps = {step.node: step for step in backward_steps(loss, record=True, retain_graph=True)}
+    nodes = trace(loss, steps)
+    for node in nodes:
+        if node.tensor in steps:
+            assert node.upstream is steps[node.tensor].upstream
+            assert node.downstream is steps[node.tensor].downstream
+        else:   # a constant input: backward never visits it
+            assert node.role == "input" and node.upstream is None
+
+
+@pytest.mark.parametrize("op, structure", [("tanh", "elementwise"), ("sigmoid", "elementwise"),
+                                           ("sin", "elementwise"), ("sum", "reduction")])
+def test_structure_is_told_apart_from_fused(op, structure):
+    x = Tensor(np.ones(3), requires_grad=True)
+    node = [n for n in trace(getattr(x, op)()) if n.op == op][0]
+    assert node.structure == structure and node.fused == (op == "sigmoid")
 
 
 def test_trace_before_backward_has_no_gradients():
@@ -230,10 +267,10 @@ def test_float32_is_preserved_through_forward_and_backward(program):
     x = Tensor(np.random.default_rng(0).uniform(0.2, 2, (3, 4)).astype(np.float32), requires_grad=True)
     for _ in range(2):  # the second call accumulates
         out = f(x)
-        for node in backward_steps(out, record=True):
+        for node, upstream, downstream in backward_steps(out, record=True):
             assert node.dtype == np.float32, node.op
-            assert node._upstream.dtype == np.float32, node.op
-            assert all(d is None or d.dtype == np.float32 for d in node._downstream or ()), node.op
+            assert upstream.dtype == np.float32, node.op
+            assert all(d is None or d.dtype == np.float32 for d in downstream), node.op
     assert x.grad.dtype == np.float32
 
 

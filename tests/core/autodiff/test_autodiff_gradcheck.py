@@ -6,8 +6,18 @@ import numpy as np
 import pytest
 
 from core import GradcheckError, Tensor, gradcheck
-from core.autodiff import Primitive
+from core.autodiff import REGISTRY, Primitive
 from core.autodiff.namespaces import tensor_ns
+
+
+@pytest.fixture(autouse=True)
+def made_up_primitives_leave_the_registry():
+    """The wrong primitives below are registered when made; each test removes its own, so that
+    their names can be reused and the every-primitive-is-gradchecked test never sees them."""
+    before = dict(REGISTRY)
+    yield
+    REGISTRY.clear()
+    REGISTRY.update(before)
 
 
 def cube_primitive(vjp_scale=1.0, jvp_scale=1.0):
@@ -44,7 +54,8 @@ def parse(message):
 def test_right_rules_pass():
     cube = cube_primitive()
     assert gradcheck(lambda x: cube(x), [X], order=1) is True
-    assert gradcheck(lambda x, y: times_primitive(1.0)(x, y), [X, 2 * X + 0.5], order=2) is True
+    times = times_primitive(1.0)
+    assert gradcheck(lambda x, y: times(x, y), [X, 2 * X + 0.5], order=2) is True
 
 
 def test_vjp_off_by_2_001_fails_and_names_the_worst_entry():
@@ -117,6 +128,15 @@ def test_a_view_returning_function_is_checked_honestly():
     """Slices and reshapes return views of the input: the numeric side must not alias them."""
     assert gradcheck(lambda x: x[:, 1], [X])
     assert gradcheck(lambda x: x[:, 1:].reshape(-1).T, [X], order=2)
+
+
+def test_a_primitive_name_is_registered_once():
+    cube = cube_primitive()
+    assert REGISTRY["cube"] is cube
+    with pytest.raises(ValueError, match="'cube' already exists"):
+        cube_primitive()
+    with pytest.raises(ValueError, match="structure must be one of"):
+        Primitive("odd", np.negative, formula="", words="", structure="diagonal")
 
 
 def test_bad_arguments():

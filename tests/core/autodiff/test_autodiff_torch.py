@@ -105,6 +105,8 @@ def test_hinge_built_by_hand_in_torch():
 STEPS = {
     "tanh": (lambda h, x, y, W: h.tanh(), lambda h, x, y, W: torch.tanh(h)),
     "sigmoid": (lambda h, x, y, W: h.sigmoid(), lambda h, x, y, W: torch.sigmoid(h)),
+    "sin": (lambda h, x, y, W: h.sin(), lambda h, x, y, W: torch.sin(h)),
+    "cos_x": (lambda h, x, y, W: F.cos(h * x), lambda h, x, y, W: torch.cos(h * x)),
     "relu": (lambda h, x, y, W: h.relu(), lambda h, x, y, W: torch.relu(h)),
     "leaky_relu": (lambda h, x, y, W: h.leaky_relu(0.2), lambda h, x, y, W: TF.leaky_relu(h, 0.2)),
     "abs": (lambda h, x, y, W: h.abs(), lambda h, x, y, W: torch.abs(h)),
@@ -202,6 +204,20 @@ def test_hvp_of_fused_hinge_and_sigmoid_matches_torch():
     s, v = rng.standard_normal((3, 3)), rng.standard_normal((3, 3))
     _, expected = torch.autograd.functional.hvp(theirs, torch.tensor(s), torch.tensor(v))
     assert_close(hvp(ours, [s], [v])[0], expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("mode", ["forward-over-reverse", "reverse-over-reverse"])
+def test_hvp_through_sin_and_cos_matches_torch(mode):
+    """Second derivatives: d²sin = −sin, d²cos = −cos, with a product in between."""
+    rng = np.random.default_rng(11)
+    ours = lambda a, b: (a.sin() * F.cos(a * b) + (b * b).cos()).sum()  # noqa: E731
+    theirs = lambda a, b: (torch.sin(a) * torch.cos(a * b) + torch.cos(b * b)).sum()  # noqa: E731
+    point = (rng.standard_normal((2, 3)), rng.standard_normal(3))
+    vectors = (rng.standard_normal((2, 3)), rng.standard_normal(3))
+    _, expected = torch.autograd.functional.hvp(theirs, tuple(map(torch.tensor, point)),
+                                                tuple(map(torch.tensor, vectors)))
+    for got, want in zip(hvp(ours, point, vectors, mode=mode), expected):
+        assert_close(got, want, rtol=1e-9)
 
 
 def vector_function_pair(n_out):
