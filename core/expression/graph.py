@@ -13,8 +13,7 @@ from .errors import ExpressionError
 
 LABELS = {"add": "+", "sub": "−", "mul": "×", "div": "/", "matmul": "@", "pow": "**", "neg": "−"}
 _CALLS = {"exp": ops.exp, "log": ops.log, "sqrt": ops.sqrt, "abs": ops.abs_, "tanh": ops.tanh,
-          "sigmoid": ops.sigmoid, "relu": ops.relu, "sin": getattr(ops, "sin", None),
-          "cos": getattr(ops, "cos", None)}
+          "sigmoid": ops.sigmoid, "relu": ops.relu, "sin": ops.sin, "cos": ops.cos}
 _REDUCTIONS = {"sum": ops.sum_, "mean": ops.mean, "max": ops.max_}
 _BINARY = {"add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.div, "matmul": ops.matmul,
            "pow": ops.power}
@@ -48,7 +47,8 @@ class LabNode:
         self.words = primitive.words if primitive is not None else (
             f"The variable {variable}: backward delivers ∂out/∂{variable} here." if variable
             else "A constant: no gradient is needed here.")
-        self.structure, self.fused = _structure(primitive)
+        self.structure = primitive.structure if primitive is not None else "leaf"
+        self.fused = bool(primitive.fused) if primitive is not None else False
         self.part = "function"
         self.value = tensor.data if primitive is None else None
         self.grad = self.downstream = self.tangent = None
@@ -72,16 +72,6 @@ class LabNode:
 
     def __repr__(self):
         return f"LabNode(id={self.id}, op={self.op!r}, label={self.label!r}, text={self.text!r})"
-
-
-def _structure(primitive):
-    """(structure, fused) of a primitive, from the engine's description of it."""
-    if primitive is None:
-        return "leaf", False
-    if hasattr(primitive, "structure"):
-        return primitive.structure, bool(primitive.fused)
-    kind = primitive.kind  # the engine before it split kind into structure and fused
-    return ("elementwise", True) if kind == "fused" else (kind, False)
 
 
 class Built:
@@ -148,9 +138,6 @@ def _apply(syntax, args, expand, add):
         return _op(_REDUCTIONS[name], args, {"axis": None, "keepdims": False}, syntax, add, label=name)
     if name == "sigmoid" and expand:
         return _expanded_sigmoid(args[0], syntax, add)
-    if _CALLS[name] is None:
-        raise ExpressionError(f"{name!r} at column {syntax.column}: the engine has no {name} primitive "
-                              "yet", syntax.column)
     return _op(_CALLS[name], args, {}, syntax, add, label=name)
 
 

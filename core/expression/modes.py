@@ -7,8 +7,7 @@ backward pass through that extended graph, node by node.
 """
 import numpy as np
 
-from core import autodiff
-from core.autodiff import Tensor, grad, gradients, hvp, jvp, ops, trace
+from core.autodiff import REGISTRY, Tensor, grad, gradients, hvp, jvp, ops, trace
 
 from .errors import ExpressionError
 from .graph import LabNode
@@ -241,5 +240,4 @@ def _applied(node, inputs):
 
 def _primitive(op):
     """The engine's primitive named ``op``."""
-    registry = getattr(autodiff, "REGISTRY", None) or ops.PRIMITIVES  # REGISTRY: the engine's new name
-    return registry[op]
+    return REGISTRY[op]

@@ -5,11 +5,9 @@ a forward step shows one op node's value, in the order the engine computed them.
 step is one step of the engine's own ``backward_steps`` generator, from the output with
 upstream 1 (ones of the output's shape for a non-scalar output: the gradient of its sum).
 """
-from dataclasses import fields
-
 import numpy as np
 
-from core.autodiff import Tensor, backward_steps, toposort
+from core.autodiff import backward_steps, toposort
 from core.training.snapshot import GraphNode
 
 from .local import JACOBIAN_LIMIT, local_jacobian
@@ -22,10 +20,7 @@ def backward_records(root, grad=None, *, create_graph=False):
     """
     for step in backward_steps(root, grad, create_graph=create_graph, retain_graph=True,
                                record=True, sink=_ignore):
-        if isinstance(step, Tensor):  # the engine before BackwardStep records
-            yield step, step._upstream, step._downstream or ()
-        else:
-            yield step.node, step.upstream, step.downstream
+        yield step.node, step.upstream, step.downstream
 
 
 def _ignore(leaf, g):
@@ -190,19 +185,14 @@ class Walk:
         return tuple(graph_node(node, self.nodes) for node in self.nodes)
 
 
-_GRAPH_FIELDS = {f.name for f in fields(GraphNode)}
-
-
 def graph_node(node, nodes):
     """One ``LabNode`` as a ``GraphNode`` (copies of its arrays)."""
-    extra = {"structure": node.structure, "fused": node.fused} if "structure" in _GRAPH_FIELDS else {
-        "kind": "fused" if node.fused else node.structure}
     return GraphNode(
         id=node.id, op=node.op, name=node.label, stage=node.stage, inputs=node.inputs,
         shape=tuple(node.shape), dtype=node.dtype, value=_copy(node.value), upstream=_copy(node.grad),
         downstream=None if node.downstream is None else tuple(_copy(d) for d in node.downstream),
         formula=node.formula, words=node.words, jacobians=node.jacobians(),
-        params=dict(node.params), **extra)
+        params=dict(node.params), structure=node.structure, fused=node.fused)
 
 
 def _copy(a):

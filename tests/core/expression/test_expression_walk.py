@@ -7,7 +7,7 @@ from core.autodiff import Tensor
 from core.expression import ExpressionError, parse, parse_values
 from core.training.snapshot import GraphNode
 
-from .helpers import HAS_SIN, formula_values, torch_value_and_grads
+from .helpers import formula_values, torch_value_and_grads
 
 NEURON = "sigmoid(w0*x0 + w1*x1 + w2)"
 NEURON_VALUES = parse_values("w0 = 2, x0 = -1, w1 = -3, x1 = -2, w2 = -3")
@@ -95,7 +95,6 @@ def test_backward_leaves_the_leaves_grad_untouched():
     assert walk.nodes[0].tensor.grad is None and walk.gradients["x"] == 6
 
 
-@pytest.mark.skipif(not HAS_SIN, reason="the engine's sin and cos primitives are not merged yet")
 def test_sin_and_cos():
     walk = parse("sin(x) * cos(y)").walk({"x": 0.5, "y": 0.25}).run()
     assert float(walk.value) == pytest.approx(np.sin(0.5) * np.cos(0.25))
