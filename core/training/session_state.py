@@ -71,6 +71,7 @@ def load_progress(trainer, state):
     trainer.sampler.load_state_dict(state["sampler"])
     trainer.iteration = int(state["iteration"])
     trainer.history.update({k: list(v) for k, v in state["history"].items()})
+    trainer.checkpoints.capture(trainer)   # step back and undo reach back from here
     return trainer
 
 

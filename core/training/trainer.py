@@ -10,6 +10,7 @@ from ..catalog import LOSSES, choose
 from ..data import BatchSampler
 from ..optim import SGD
 from . import objective, session_state, settings
+from .checkpoints import CheckpointRing, Rewind, recover
 from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, update_report
 from .gradient_check import check_gradient
 from .history import HistoryMirror, new_history, record_iteration
@@ -18,9 +19,9 @@ from .phases import Phase, PhaseError
 from .snapshot import take_snapshot
 
 
-class Trainer:
+class Trainer(Rewind):
     """Trains ``model`` on ``dataset`` one phase, one node or many iterations at a time.
-    ``reset_point`` holds the model, optimizer and sampler state dicts ``reset()`` returns to."""
+    ``reset_point`` holds the state dicts ``reset()`` returns to, ``checkpoints`` recent ones."""
 
     def __init__(self, model, dataset, loss="softmax", optimizer=None, reg=0.0, batch_size=None,
                  seed=0, eval_interval=10, margin=1.0, expand_loss=False):
@@ -85,7 +86,8 @@ class Trainer:
 
     @property
     def diverged(self):
-        """None, or a dict saying where the first NaN/Inf came from (then only reset() continues)."""
+        """None, or a dict saying where the first NaN/Inf came from and what was restored (then
+        ``undo_to_checkpoint()`` or ``reset()`` continue)."""
         return self._diverged
 
     def upstream(self, node_id):
@@ -155,6 +157,7 @@ class Trainer:
         The last iteration is recorded so that ``snapshot()`` shows its graph, also when
         ``should_stop()`` ends the run early (so up to one iteration more than it allowed)."""
         check_alive(self._diverged)
+        n = settings.iterations(n)
         done, recorded = 0, True  # recorded: the graph on display is that of the last iteration
         while done < n and self._diverged is None:
             half_done = self.completed not in (None, Phase.UPDATE)  # finished first, unasked
@@ -172,13 +175,6 @@ class Trainer:
             if callback:
                 callback(self)
         return done
-
-    def reset(self):
-        """Back to the initial weights, optimizer state and batch order: iteration 0, no history."""
-        self.model.load_state_dict(self.reset_point["model"])
-        self.optimizer.load_state_dict(self.reset_point["optimizer"])
-        self.sampler.load_state_dict(self.reset_point["sampler"])
-        self._start_fresh()
 
     def state_dict(self):
         """Everything needed to continue bit-identically; see ``session_state.trainer_state``."""
@@ -211,6 +207,7 @@ class Trainer:
         return take_snapshot(self)
 
     def _run_forward(self):
+        self.checkpoints.capture(self)
         it = self._it = IterationRecord(*self._next_batch())
         self.optimizer.zero_grad()
         it.param_values = {name: p.data.copy() for name, p in self.model.named_parameters()}
@@ -238,6 +235,7 @@ class Trainer:
             self._record(self._it.metrics)
 
     def _fast_iteration(self):
+        self.checkpoints.capture(self, fast=True)
         X, y, sampler_state = self._next_batch()
         self.optimizer.zero_grad()
         scores, data_loss, reg_loss, loss = self._forward(X, y)
@@ -267,7 +265,7 @@ class Trainer:
         params = self.model.named_parameters()
         broken = guarded_step(self.optimizer, params, record)
         if broken is not None:
-            self._diverged = update_report(self._it, broken, self.iteration)
+            self._diverged = recover(self, update_report(self._it, broken, self.iteration))
             return {}
         self.iteration += 1
         return {name: u for (name, _), u in zip(params, self.optimizer.last_update)} if record else {}
@@ -279,12 +277,13 @@ class Trainer:
                          self.model.named_parameters(), val)
 
     def _diverge_in_graph(self, where):
-        self._diverged = graph_report(self._it, self.upstream, where, self.iteration)
+        self._diverged = recover(self, graph_report(self._it, self.upstream, where, self.iteration))
 
     def _start_fresh(self):
         self.iteration = 0
         self.history = new_history(name for name, _ in self.model.named_parameters())
         self._diverged = None
+        self.checkpoints = CheckpointRing()
         self._preview()
 
     def _preview(self):
