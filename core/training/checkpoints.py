@@ -109,11 +109,7 @@ class Rewind:
         if position > self.position():
             raise ValueError(f"cannot go forward to {position}, only back from {self.position()}")
         restore_start(self, position.start)
-        with quiet_numpy():
-            while (list(Phase).index(self.completed) + 1 if self.completed else 0) < position.phases:
-                self.step_phase()
-            while len(self._it.done) < position.nodes:
-                self.step_node()
+        replay_phases(self, position)
 
     def undo_to_checkpoint(self, iteration=None):
         """Undo the last steps: back to the start of ``iteration`` (default: the last one whose loss
@@ -153,6 +149,15 @@ def restore_start(trainer, iteration):
         trainer.replaying = False
     trainer.optimizer.lr, trainer.reg = lr, reg
     trainer._preview()
+
+
+def replay_phases(trainer, position):
+    """From the start of ``position.start``, run its phases and backward nodes up to ``position``."""
+    with quiet_numpy():
+        while (list(Phase).index(trainer.completed) + 1 if trainer.completed else 0) < position.phases:
+            trainer.step_phase()
+        while len(trainer._it.done) < position.nodes:
+            trainer.step_node()
 
 
 def truncate_history(history, length, val_length):
