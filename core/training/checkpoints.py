@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..limits import MAX_CHECKPOINT_BYTES
 from .divergence import quiet_numpy
 from .phases import Phase
 
 FAST_EVERY = 10      # run() copies the state every 10th iteration (≈1 % of a step; bench/checkpoints.py)
 CAPACITY = 32        # checkpoints kept: the last 32 stepped iterations, or 320 of run()
+#                      (fewer for a big model: all of them within MAX_CHECKPOINT_BYTES)
 MAX_REPLAY = 2 * FAST_EVERY   # iterations replayed at most to rebuild a point between checkpoints
 GROWTH = 10.0        # "the last steps" end where the loss grew tenfold over its best so far
 
@@ -49,11 +51,13 @@ class CheckpointRing:
         if fast and trainer.iteration % FAST_EVERY:
             return
         self.forget_after(trainer.iteration - 1)
-        self.items.append(Checkpoint(trainer.iteration, trainer.model.state_dict(),
-                                     trainer.optimizer.state_dict(), trainer.sampler.state_dict(),
-                                     len(trainer.history["iteration"]),
-                                     len(trainer.history["val_iteration"])))
-        del self.items[:-CAPACITY]
+        point = Checkpoint(trainer.iteration, trainer.model.state_dict(), trainer.optimizer.state_dict(),
+                           trainer.sampler.state_dict(), len(trainer.history["iteration"]),
+                           len(trainer.history["val_iteration"]))
+        self.items.append(point)
+        nbytes = sum(a.nbytes for a in point.model.values()) + sum(
+            getattr(a, "nbytes", 0) for state in point.optimizer["state"].values() for a in state.values())
+        del self.items[:-max(2, min(CAPACITY, MAX_CHECKPOINT_BYTES // max(nbytes, 1)))]
 
     def forget_after(self, iteration):
         """Drop the checkpoints of iterations after ``iteration`` (that future is gone)."""

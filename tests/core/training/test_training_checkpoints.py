@@ -151,3 +151,13 @@ def test_run_and_batch_size_refuse_fractions():
     ds = make_dataset("spiral", n_samples=90, n_classes=3, seed=0)
     with pytest.raises(ValueError, match="batch_size"):
         Trainer(MLP(2, [8], 3), ds, batch_size=2.5)
+
+
+def test_a_big_model_keeps_fewer_checkpoints_within_the_memory_budget():
+    from core.limits import MAX_CHECKPOINT_BYTES
+    trainer = build_trainer(TrainerConfig(hidden=[1024, 1024], n_samples=60))
+    for _ in range(40):
+        trainer.step()
+    kept = trainer.checkpoints.items
+    per_point = sum(a.nbytes for a in kept[0].model.values())
+    assert 2 <= len(kept) < 32 and len(kept) * per_point <= MAX_CHECKPOINT_BYTES
