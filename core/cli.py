@@ -1,11 +1,14 @@
 """Headless commands: ``python main.py train ...`` trains without a window and exports the weights.
 
 No Qt here. Exit codes: 0 done, 1 training diverged or an output could not be written,
-2 bad arguments or an unreadable input file, 130 interrupted (Ctrl-C).
+2 bad arguments, an unreadable input file, an output that could not be written, or Ctrl-C.
+Every argument and output path is checked before training starts.
 """
 import argparse
 import importlib.util
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -60,18 +63,38 @@ def run(argv, stdout=None, stderr=None):
     stderr = stderr or sys.stderr
     try:
         args = build_parser().parse_args(argv)
+        return args.run(args, stdout, stderr)
     except UsageError as error:
         print(f"error: {error}", file=stderr)
         return 2
     except SystemExit as done:  # --help
         return done.code if isinstance(done.code, int) else 0
-    return args.run(args, stdout, stderr)
+    except KeyboardInterrupt:  # loading data, writing outputs: the writes are atomic
+        print("error: interrupted; nothing was written", file=stderr)
+        return 2
+
+
+def misplaced_train_flag(argv):
+    """One line telling to use ``train`` when ``argv`` (no command) holds one of its flags, else ""."""
+    flags = train_flags()
+    stray = next((arg.split("=")[0] for arg in argv if arg.split("=")[0] in flags), None)
+    if stray is None or stray in ("-h", "--help"):
+        return ""
+    return (f"error: {stray} is an option of the train command; did you mean: "
+            f"{program_name()} train {' '.join(argv)}")
+
+
+def train_flags():
+    """The option strings of the ``train`` command (``gui.launch`` points a stray one to it)."""
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return {flag for action in commands.choices["train"]._actions for flag in action.option_strings}
 
 
 def build_parser():
     """The argparse parser of every command; each sets ``run``, the function that carries it out."""
     from core.catalog import ACTIVATIONS, DATASETS, LOSSES, MODELS, OPTIMIZERS
     from core.io import WEIGHT_FORMATS
+    from core.limits import MAX_SAMPLES
     from core.training import TrainerConfig
 
     default = TrainerConfig()
@@ -95,8 +118,8 @@ def build_parser():
     source.add_argument("--csv", metavar="PATH", type=Path,
                         help="CSV file: numeric feature columns, the class label in the last column "
                         "(an optional header row is detected)")
-    data.add_argument("--samples", type=_positive_int, default=300, metavar="N",
-                      help="points to generate for a toy set")
+    data.add_argument("--samples", type=_samples, default=300, metavar="N",
+                      help=f"points to generate for a toy set (at most {MAX_SAMPLES:,}, MAX_SAMPLES)")
     data.add_argument("--classes", type=_positive_int, default=None, metavar="K",
                       help="classes to generate ("
                       + "; ".join(f"{k}: default {e.default_classes}" for k, e in DATASETS.items()
@@ -107,7 +130,7 @@ def build_parser():
                       help="noise of a toy set (standard deviation)")
     data.add_argument("--val-fraction", type=_fraction, default=0.2, metavar="F",
                       help="share of the samples held out for validation, in [0, 1)")
-    data.add_argument("--data-seed", type=int, default=0, metavar="N",
+    data.add_argument("--data-seed", type=_seed, default=0, metavar="N",
                       help="seed of data generation and split")
     data.add_argument("--no-standardize", dest="standardize", action="store_false",
                       help="keep digits, iris and CSV features unscaled (default: zero mean, unit "
@@ -138,7 +161,7 @@ def build_parser():
                        help="samples per iteration, or 'full' (default: full batch)")
     optim.add_argument("--iterations", type=_non_negative_int, default=2000, metavar="N",
                        help="training iterations")
-    optim.add_argument("--seed", type=int, default=0, metavar="N",
+    optim.add_argument("--seed", type=_seed, default=0, metavar="N",
                        help="seed of weight init and batch order")
     optim.add_argument("--eval-interval", type=_positive_int, default=10, metavar="N",
                        help="evaluate on the validation split every this many iterations")
@@ -162,6 +185,7 @@ def train_command(args, stdout, stderr):
     """Build the trainer the flags describe, train, print the accuracies, write the outputs."""
     from core.io import describe_spec, save_session, save_weights
     from core.training import build_trainer
+    from core.training.model_size import ModelSizeError
 
     def fail(message, code=2):
         print(f"error: {message}", file=stderr)
@@ -173,6 +197,8 @@ def train_command(args, stdout, stderr):
     try:
         config = config_from_args(args)
         trainer = build_trainer(config)
+    except ModelSizeError as error:
+        return fail(f"--hidden {','.join(map(str, args.hidden))}: {_one_line(error)}")
     except (ValueError, OSError) as error:  # DataError and every bad setting are ValueErrors
         return fail(_one_line(error))
     ds = trainer.dataset
@@ -191,7 +217,7 @@ def train_command(args, stdout, stderr):
     if bar:
         bar.close(trainer)
     if interrupted:
-        return fail(f"interrupted at iteration {trainer.iteration}; nothing was written", 130)
+        return fail(f"interrupted at iteration {trainer.iteration}; nothing was written")
     if trainer.diverged is not None:
         return fail(f"training diverged, nothing was written: {trainer.diverged['message']}", 1)
 
@@ -241,16 +267,41 @@ def _labels(table, *skip, tips=False):
 def _output_problem(args):
     """Why an output could not be written, found before training rather than after."""
     from core.io import WEIGHT_FORMATS
+    outputs = [(flag, path) for flag, path in (("--export", args.export),
+                                               ("--save-session", args.save_session)) if path is not None]
+    if len(outputs) == 2 and _same_file(args.export, args.save_session):
+        return f"--export and --save-session name the same file {args.export}; give each its own"
+    for flag, path in outputs:
+        problem = _unwritable(path)
+        if problem:
+            return f"{flag} {path}: {problem}"
     if args.export is not None and args.export.suffix.lower() not in WEIGHT_FORMATS:
         return (f"--export {args.export}: unknown weights format; use a name ending in "
                 f"{', '.join(WEIGHT_FORMATS)}")
     if (args.export is not None and args.export.suffix.lower() == ".onnx"
             and importlib.util.find_spec("onnx") is None):
         return f"--export {args.export}: ONNX export needs the optional onnx package (pip install onnx)"
-    for flag, path in (("--export", args.export), ("--save-session", args.save_session)):
-        if path is not None and not path.parent.is_dir():
-            return f"{flag} {path}: the directory {path.parent} does not exist"
     return ""
+
+
+def _unwritable(path):
+    """Why ``path`` cannot be written (a folder, no folder, read-only, …), or "" if it can."""
+    if path.is_dir():
+        return "is a folder; give a file name"
+    if not path.parent.is_dir():
+        return f"the directory {path.parent} does not exist"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    try:  # what the atomic writer will do: a temporary file next to the target
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".check"):
+            pass
+    except OSError as error:
+        return f"cannot write in {path.parent} ({error.strerror or error})"
+    return ""
+
+
+def _same_file(a, b):
+    return a.resolve() == b.resolve()
 
 
 class ProgressBar:
@@ -307,6 +358,16 @@ def _number(text, convert, what, test):
     return value
 
 
+def _seed(text):
+    return _number(text, int, "a seed: an integer from 0 to 2**32 - 1", lambda v: 0 <= v < 2**32)
+
+
+def _samples(text):
+    from core.limits import MAX_SAMPLES
+    return _number(text, int, f"a sample count from 1 to {MAX_SAMPLES:,} (MAX_SAMPLES)",
+                   lambda v: 1 <= v <= MAX_SAMPLES)
+
+
 def _positive_int(text):
     return _number(text, int, "a positive integer", lambda v: v >= 1)
 
@@ -334,14 +395,15 @@ def _batch_size(text):
 
 
 def _sizes(text):
+    from core.limits import LimitError
+    from core.training.model_size import parse_hidden
     try:
-        sizes = [int(part) for part in text.split(",")]
+        return parse_hidden(text)
+    except LimitError as error:
+        raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
     except ValueError:
-        sizes = []
-    if not sizes or any(size < 1 for size in sizes):
         raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of positive "
-                                         "integers such as 64,64")
-    return sizes
+                                         "integers such as 64,64") from None
 
 
 def _one_line(error):
