@@ -5,12 +5,11 @@ No Qt here. Exit codes: 0 done, 1 training diverged or an output could not be wr
 Every argument and output path is checked before training starts.
 """
 import argparse
-import importlib.util
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from . import cli_checks as checks
 
 COMMANDS = ("train",)
 
@@ -118,19 +117,19 @@ def build_parser():
     source.add_argument("--csv", metavar="PATH", type=Path,
                         help="CSV file: numeric feature columns, the class label in the last column "
                         "(an optional header row is detected)")
-    data.add_argument("--samples", type=_samples, default=300, metavar="N",
+    data.add_argument("--samples", type=checks.samples, default=300, metavar="N",
                       help=f"points to generate for a toy set (at most {MAX_SAMPLES:,}, MAX_SAMPLES)")
-    data.add_argument("--classes", type=_positive_int, default=None, metavar="K",
+    data.add_argument("--classes", type=checks.positive_int, default=None, metavar="K",
                       help="classes to generate ("
                       + "; ".join(f"{k}: default {e.default_classes}" for k, e in DATASETS.items()
                                   if e.takes_n_classes)
                       + "; " + ", ".join(k for k, e in DATASETS.items() if e.classes)
                       + " have a fixed count)")
-    data.add_argument("--noise", type=_non_negative_float, default=0.2, metavar="SD",
+    data.add_argument("--noise", type=checks.non_negative_float, default=0.2, metavar="SD",
                       help="noise of a toy set (standard deviation)")
-    data.add_argument("--val-fraction", type=_fraction, default=0.2, metavar="F",
+    data.add_argument("--val-fraction", type=checks.fraction, default=0.2, metavar="F",
                       help="share of the samples held out for validation, in [0, 1)")
-    data.add_argument("--data-seed", type=_seed, default=0, metavar="N",
+    data.add_argument("--data-seed", type=checks.seed, default=0, metavar="N",
                       help="seed of data generation and split")
     data.add_argument("--no-standardize", dest="standardize", action="store_false",
                       help="keep digits, iris and CSV features unscaled (default: zero mean, unit "
@@ -139,31 +138,31 @@ def build_parser():
     model = train.add_argument_group("model and loss")
     model.add_argument("--model", choices=tuple(MODELS), default=default.model, metavar="NAME",
                        help=_labels(MODELS))
-    model.add_argument("--hidden", type=_sizes, default="16,16", metavar="SIZES",
+    model.add_argument("--hidden", type=checks.sizes, default="16,16", metavar="SIZES",
                        help="MLP hidden layer sizes, comma-separated, e.g. 64,64")
     model.add_argument("--activation", choices=tuple(ACTIVATIONS), default=default.activation,
                        metavar="NAME", help="MLP hidden activation: " + _labels(ACTIVATIONS))
     model.add_argument("--loss", choices=tuple(LOSSES), default=None, metavar="NAME",
                        help=_labels(LOSSES) + " (default: the model's own, "
                        + ", ".join(f"{e.default_loss} for {k}" for k, e in MODELS.items()) + ")")
-    model.add_argument("--margin", type=_non_negative_float, default=1.0, metavar="M",
+    model.add_argument("--margin", type=checks.non_negative_float, default=1.0, metavar="M",
                        help="hinge loss margin")
-    model.add_argument("--reg", type=_non_negative_float, default=1e-3, metavar="λ",
+    model.add_argument("--reg", type=checks.non_negative_float, default=1e-3, metavar="λ",
                        help="L2 strength λ: the loss adds λ·ΣW² over weight matrices")
 
     optim = train.add_argument_group("optimisation")
     optim.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default=default.optimizer,
                        metavar="NAME", help=_labels(OPTIMIZERS, tips=True))
-    optim.add_argument("--lr", type=_positive_float, default=None,
+    optim.add_argument("--lr", type=checks.positive_float, default=None,
                        help="learning rate; default "
                        + ", ".join(f"{name} {e.lr:g}" for name, e in OPTIMIZERS.items()))
-    optim.add_argument("--batch-size", type=_batch_size, default=None, metavar="N",
+    optim.add_argument("--batch-size", type=checks.batch_size, default=None, metavar="N",
                        help="samples per iteration, or 'full' (default: full batch)")
-    optim.add_argument("--iterations", type=_non_negative_int, default=2000, metavar="N",
+    optim.add_argument("--iterations", type=checks.non_negative_int, default=2000, metavar="N",
                        help="training iterations")
-    optim.add_argument("--seed", type=_seed, default=0, metavar="N",
+    optim.add_argument("--seed", type=checks.seed, default=0, metavar="N",
                        help="seed of weight init and batch order")
-    optim.add_argument("--eval-interval", type=_positive_int, default=10, metavar="N",
+    optim.add_argument("--eval-interval", type=checks.positive_int, default=10, metavar="N",
                        help="evaluate on the validation split every this many iterations")
 
     out = train.add_argument_group("output")
@@ -191,7 +190,7 @@ def train_command(args, stdout, stderr):
         print(f"error: {message}", file=stderr)
         return code
 
-    problem = _output_problem(args)
+    problem = checks.output_problem(args)
     if problem:
         return fail(problem)
     try:
@@ -264,46 +263,6 @@ def _labels(table, *skip, tips=False):
                      if key not in skip)
 
 
-def _output_problem(args):
-    """Why an output could not be written, found before training rather than after."""
-    from core.io import WEIGHT_FORMATS
-    outputs = [(flag, path) for flag, path in (("--export", args.export),
-                                               ("--save-session", args.save_session)) if path is not None]
-    if len(outputs) == 2 and _same_file(args.export, args.save_session):
-        return f"--export and --save-session name the same file {args.export}; give each its own"
-    for flag, path in outputs:
-        problem = _unwritable(path)
-        if problem:
-            return f"{flag} {path}: {problem}"
-    if args.export is not None and args.export.suffix.lower() not in WEIGHT_FORMATS:
-        return (f"--export {args.export}: unknown weights format; use a name ending in "
-                f"{', '.join(WEIGHT_FORMATS)}")
-    if (args.export is not None and args.export.suffix.lower() == ".onnx"
-            and importlib.util.find_spec("onnx") is None):
-        return f"--export {args.export}: ONNX export needs the optional onnx package (pip install onnx)"
-    return ""
-
-
-def _unwritable(path):
-    """Why ``path`` cannot be written (a folder, no folder, read-only, …), or "" if it can."""
-    if path.is_dir():
-        return "is a folder; give a file name"
-    if not path.parent.is_dir():
-        return f"the directory {path.parent} does not exist"
-    if path.exists() and not os.access(path, os.W_OK):
-        return "the file is read-only"
-    try:  # what the atomic writer will do: a temporary file next to the target
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".check"):
-            pass
-    except OSError as error:
-        return f"cannot write in {path.parent} ({error.strerror or error})"
-    return ""
-
-
-def _same_file(a, b):
-    return a.resolve() == b.resolve()
-
-
 class ProgressBar:
     """One line on a text stream, redrawn with a carriage return at most every ``interval`` seconds."""
 
@@ -345,65 +304,6 @@ class ProgressBar:
         self.stream.write(line.ljust(self._length))
         self._length = len(line)
         self.stream.flush()
-
-
-# ----- argument types --------------------------------------------------------------------------------
-def _number(text, convert, what, test):
-    try:
-        value = convert(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
-    if not test(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
-    return value
-
-
-def _seed(text):
-    return _number(text, int, "a seed: an integer from 0 to 2**32 - 1", lambda v: 0 <= v < 2**32)
-
-
-def _samples(text):
-    from core.limits import MAX_SAMPLES
-    return _number(text, int, f"a sample count from 1 to {MAX_SAMPLES:,} (MAX_SAMPLES)",
-                   lambda v: 1 <= v <= MAX_SAMPLES)
-
-
-def _positive_int(text):
-    return _number(text, int, "a positive integer", lambda v: v >= 1)
-
-
-def _non_negative_int(text):
-    return _number(text, int, "an integer ≥ 0", lambda v: v >= 0)
-
-
-def _positive_float(text):
-    return _number(text, float, "a finite number > 0", lambda v: 0 < v < float("inf"))
-
-
-def _non_negative_float(text):
-    return _number(text, float, "a finite number ≥ 0", lambda v: 0 <= v < float("inf"))
-
-
-def _fraction(text):
-    return _number(text, float, "a number in [0, 1)", lambda v: 0 <= v < 1)
-
-
-def _batch_size(text):
-    if text.strip().lower() == "full":
-        return None
-    return _number(text, int, "a positive integer or 'full'", lambda v: v >= 1)
-
-
-def _sizes(text):
-    from core.limits import LimitError
-    from core.training.model_size import parse_hidden
-    try:
-        return parse_hidden(text)
-    except LimitError as error:
-        raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of positive "
-                                         "integers such as 64,64") from None
 
 
 def _one_line(error):
