@@ -1,4 +1,4 @@
-"""The File menu: weights, sessions, PNG and CSV exports, recent files.
+"""The File menu: weights, sessions, PNG and CSV exports (all written atomically), recent files.
 
 Every failure is shown naming the file and the problem; the trainer is never left half-changed.
 """
@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 from core.io import SESSION_SUFFIX, load_weights, save_weights
+from core.io.files import write_atomic
 from core.training import Trainer, to_csv_rows
 
 log = logging.getLogger("backprop_studio")
@@ -130,18 +131,18 @@ class FileActions(QObject):
     # ----- exports ----------------------------------------------------------------------------
     def export_plots(self):
         self._save_as("Export plots", "plots.png", PNG_FILTER, "Cannot export the plots",
-                      lambda path: Path(path).write_bytes(_png_bytes(self._plots_image())),
+                      lambda path: write_atomic(path, _png_bytes(self._plots_image())),
                       "Plots written to")
 
     def export_graph(self):
         self._save_as("Export graph", "graph.png", PNG_FILTER, "Cannot export the graph",
-                      lambda path: Path(path).write_bytes(_png_bytes(self.graph_view.grab().toImage())),
+                      lambda path: write_atomic(path, _png_bytes(self.graph_view.grab().toImage())),
                       "Graph written to")
 
     def export_history(self):
         self._save_as("Export history", "history.csv", "CSV table (*.csv)", "Cannot export the history",
-                      lambda path: Path(path).write_text(history_csv(self.app_model.trainer.history),
-                                                         encoding="utf-8"),
+                      lambda path: write_atomic(path, history_csv(self.app_model.trainer.history)
+                                                .encode("utf-8")),
                       "History written to")
 
     def _plots_image(self):
