@@ -139,6 +139,13 @@ def stability_threshold(lr):
     return 2.0 / float(lr)
 
 
+def plain_gradient_descent(optimizer):
+    """Whether ``optimizer`` steps θ ← θ − η∇L exactly (SGD without momentum or weight decay), the
+    method the 2/η threshold is for."""
+    return (optimizer.name == "sgd" and getattr(optimizer, "momentum", 0) == 0
+            and getattr(optimizer, "weight_decay", 0) == 0)
+
+
 @dataclass
 class CurvatureReport:
     """What the curvature panel draws: a slice along one direction and the sharpness, at one iteration."""
@@ -150,9 +157,11 @@ class CurvatureReport:
     first: float          # ∇L·d (the tangent line's slope)
     second: float         # dᵀHd (the parabola's curvature)
     lr_t: float           # where the learning rate lands (see ``lr_lands_at``)
+    lr_loss: float        # L(θ + lr_t·d)
     lr: float
     sharpness: float      # λ_max
     threshold: float      # 2/η
+    plain: bool           # the optimizer is plain gradient descent (see ``plain_gradient_descent``)
 
 
 def curvature_report(trainer, kind="gradient", points=41, iters=20, seed=0):
@@ -166,10 +175,11 @@ def curvature_report(trainer, kind="gradient", points=41, iters=20, seed=0):
         span = max(span, min(-2 * first / second, 10 * lr_t))  # twice the parabola's minimiser
     ts = np.linspace(-0.25 * span, 1.25 * span, points)
     losses = loss_slice(trainer, d, ts)
-    loss = float(loss_slice(trainer, d, [0.0])[0])
+    loss, lr_loss = loss_slice(trainer, d, [0.0, lr_t])
     lr = float(trainer.lr)
-    return CurvatureReport(trainer.iteration, kind, ts, losses, loss, first, second, lr_t, lr,
-                           sharpness(trainer, iters, seed), stability_threshold(lr))
+    return CurvatureReport(trainer.iteration, kind, ts, losses, float(loss), first, second, lr_t,
+                           float(lr_loss), lr, sharpness(trainer, iters, seed), stability_threshold(lr),
+                           plain_gradient_descent(trainer.optimizer))
 
 
 def _model_with(model, params):

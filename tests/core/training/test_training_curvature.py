@@ -7,7 +7,7 @@ import pytest
 from core.autodiff import hvp
 from core.data import make_dataset
 from core.nn import MLP
-from core.optim import SGD
+from core.optim import SGD, Adam
 from core.training import Phase, Trainer
 from core.training.curvature import (
     DIRECTIONS,
@@ -19,6 +19,7 @@ from core.training.curvature import (
     loss_function,
     loss_slice,
     lr_lands_at,
+    plain_gradient_descent,
     sharpness,
     stability_threshold,
     top_eigenvalue,
@@ -108,6 +109,10 @@ def test_directions_their_scale_and_where_the_learning_rate_lands():
     update = direction(trainer, "update")
     assert all(np.array_equal(update[n], trainer.record.update[n]["step"]) for n in names)
     assert stability_threshold(0.5) == 4.0
+    assert plain_gradient_descent(trainer.optimizer)
+    model = trainer.model
+    assert not plain_gradient_descent(SGD(model.parameters(), lr=0.1, momentum=0.9))
+    assert not plain_gradient_descent(Adam(model.parameters(), lr=0.1))
 
 
 def test_the_update_direction_needs_an_update_that_just_ran():
@@ -196,7 +201,8 @@ def test_the_report_spans_the_learning_rate_step_and_the_parabola():
     minimum = -report.first / report.second             # on the plot, unless beyond ten lr steps
     assert report.ts[-1] >= min(minimum, 10 * report.lr_t)
     assert report.loss == pytest.approx(loss_slice(trainer, direction(trainer), [0.0])[0])
-    assert report.threshold == 2 / trainer.lr and report.iteration == 10
+    assert report.lr_loss == pytest.approx(loss_slice(trainer, direction(trainer), [trainer.lr])[0])
+    assert report.threshold == 2 / trainer.lr and report.iteration == 10 and report.plain
 
 
 def test_hvp_matches_torch_on_a_small_mlp():
