@@ -196,7 +196,8 @@ def _model_with(model, params):
 
 def _as_list(direction, names, theta):
     if not isinstance(direction, dict):
-        raise CurvatureError(f"a direction is a dict {{parameter name: array}}, got {type(direction).__name__}")
+        raise CurvatureError("a direction is a dict {parameter name: array}, "
+                             f"got {type(direction).__name__}")
     missing = [n for n in names if n not in direction]
     unexpected = [n for n in direction if n not in names]
     if missing or unexpected:
