@@ -71,7 +71,7 @@ class CurvaturePlot(QWidget):
             for name in ("left", "bottom"):
                 plot.getPlotItem().getAxis(name).enableAutoSIPrefix(False)  # t = 0.001 is no "m"
         item = self.slice_plot.getPlotItem()
-        add_legend(item)
+        add_legend(item, columns=3)
         self.loss_curve = item.plot([], [], name="L(θ + t·d)", pen=LOSS_PEN)
         self.tangent = item.plot([], [], name="tangent (JVP)", pen=TANGENT_PEN)
         self.parabola = item.plot([], [], name="parabola (HVP)", pen=PARABOLA_PEN)
@@ -80,11 +80,12 @@ class CurvaturePlot(QWidget):
         self.lands = item.plot([], [], name="η step", pen=None, symbol="d", symbolSize=12,
                                symbolBrush=ALARM, symbolPen=None)
         item = self.sharp_plot.getPlotItem()
-        add_legend(item)
-        self.sharp_curve = item.plot([], [], name="λ_max (power iteration)",
+        self.sharp_curve = item.plot([], [],
                                      pen=pg.mkPen(TRAIN_COLOR, width=1.5), symbol="o", symbolSize=5,
                                      symbolBrush=TRAIN_COLOR, symbolPen=None)
-        self.threshold_curve = item.plot([], [], name="2/η", pen=THRESHOLD_PEN, stepMode="right")
+        self.threshold_curve = item.plot([], [], pen=THRESHOLD_PEN, stepMode="right")
+        self.threshold_label = pg.TextItem("2/η", color=ALARM, anchor=(1, 0))  # named on the line itself
+        item.addItem(self.threshold_label)
         self.slice_caption, self.stability_caption = QLabel(), QLabel()
         self.stability_caption.setObjectName("curvature_words")
         for label in (self.slice_caption, self.stability_caption):
@@ -112,7 +113,7 @@ class CurvaturePlot(QWidget):
         if finite.size:  # the range of the loss itself: tangent and parabola leave it where they part
             low, high = float(finite.min()), float(finite.max())
             pad = max(high - low, 1e-12 * max(abs(high), 1.0))
-            self.slice_plot.setYRange(low - 0.1 * pad, high + 0.1 * pad, padding=0)
+            self.slice_plot.setYRange(low - 0.1 * pad, high + 0.8 * pad, padding=0)  # the legend's room
             self.slice_plot.setXRange(float(ts[0]), float(ts[-1]), padding=0.02)
         self.sharp_curve.setData(series["iteration"], series["sharpness"])
         # 2/η as a step line over training, from iteration 0 (η may have changed in between)
@@ -121,6 +122,7 @@ class CurvaturePlot(QWidget):
         if values:  # from 0, so that λ_max and 2/η compare by height
             self.sharp_plot.setYRange(min(0.0, *values), max(values), padding=0.1)
             self.sharp_plot.setXRange(0, max(series["iteration"][-1], 1), padding=0.04)
+        self.threshold_label.setPos(series["iteration"][-1], series["threshold"][-1])
         self.slice_caption.setText(slice_words(report))
         above = math.isfinite(report.sharpness) and report.sharpness > report.threshold
         self.stability_caption.setText(stability_words(report, crossed_at))
