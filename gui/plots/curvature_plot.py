@@ -57,6 +57,17 @@ def stability_words(report, crossed_at=None):
     return words
 
 
+def threshold_steps(iterations, thresholds):
+    """(x, y) of 2/η as steps over training: each computed value back to the one before (from 0),
+    since η may have changed in between."""
+    xs, ys, start = [], [], 0
+    for iteration, threshold in zip(iterations, thresholds):
+        xs += [start, iteration]
+        ys += [threshold, threshold]
+        start = iteration
+    return xs, ys
+
+
 class CurvaturePlot(QWidget):
     """Top: L(θ + t·d), its tangent line and parabola, and where η lands. Bottom: λ_max over
     training with 2/η. Captions in words under each."""
@@ -83,7 +94,7 @@ class CurvaturePlot(QWidget):
         self.sharp_curve = item.plot([], [],
                                      pen=pg.mkPen(TRAIN_COLOR, width=1.5), symbol="o", symbolSize=5,
                                      symbolBrush=TRAIN_COLOR, symbolPen=None)
-        self.threshold_curve = item.plot([], [], pen=THRESHOLD_PEN, stepMode="right")
+        self.threshold_curve = item.plot([], [], pen=THRESHOLD_PEN)
         self.threshold_label = pg.TextItem("2/η", color=ALARM, anchor=(1, 0))  # named on the line itself
         item.addItem(self.threshold_label)
         self.slice_caption, self.stability_caption = QLabel(), QLabel()
@@ -116,8 +127,7 @@ class CurvaturePlot(QWidget):
             self.slice_plot.setYRange(low - 0.1 * pad, high + 0.8 * pad, padding=0)  # the legend's room
             self.slice_plot.setXRange(float(ts[0]), float(ts[-1]), padding=0.02)
         self.sharp_curve.setData(series["iteration"], series["sharpness"])
-        # 2/η as a step line over training, from iteration 0 (η may have changed in between)
-        self.threshold_curve.setData([0, *series["iteration"]], [series["threshold"][0], *series["threshold"]])
+        self.threshold_curve.setData(*threshold_steps(series["iteration"], series["threshold"]))
         values = [v for v in (*series["sharpness"], *series["threshold"]) if math.isfinite(v)]
         if values:  # from 0, so that λ_max and 2/η compare by height
             self.sharp_plot.setYRange(min(0.0, *values), max(values), padding=0.1)
