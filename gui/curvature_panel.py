@@ -123,7 +123,8 @@ class CurvaturePanel(QWidget):
 
 
 def add_curvature_dock(window, app_model, beside):
-    """The curvature panel in a dock tabbed with ``beside``; returns (dock, panel)."""
+    """The curvature panel in a dock tabbed with ``beside``, which stays the tab in front; returns
+    (dock, panel)."""
     panel = CurvaturePanel(app_model)
     dock = QDockWidget("Curvature", window)
     dock.setObjectName("curvature_dock")

@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.weights_plot, self.gradnorm_plot = WeightsPlot(), GradNormPlot()
         self._build_docks()
         self.curvature_dock, self.curvature_panel = add_curvature_dock(self, self.app_model,
-                                                                       self.gradnorm_dock)
+                                                                       self.loss_dock)
         self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_widgets())
         self._build_menus()
         self._shown = {}           # dock → whether it can be seen (a tabbed-away dock stays "visible")

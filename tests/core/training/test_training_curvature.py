@@ -69,7 +69,10 @@ def test_sharpness_is_the_top_eigenvalue_of_the_explicit_hessian():
 
 def test_top_eigenvalue_finds_the_top_one_when_a_negative_one_dominates():
     A = np.diag([-5.0, 1.0, 0.5])
-    matvec = lambda v: [A @ v[0]]
+
+    def matvec(v):
+        return [A @ v[0]]
+
     start = [np.array([1.0, 1.0, 1.0])]
     assert top_eigenvalue(matvec, start, 200) == pytest.approx(1.0, rel=1e-6)
     assert top_eigenvalue(lambda v: [-A @ v[0]], start, 200) == pytest.approx(5.0, rel=1e-6)
