@@ -77,7 +77,7 @@ def test_boxes_show_values_after_forward_and_the_loss_after_loss(window):
 
 
 def test_after_backward_every_box_shows_its_gradient_and_edges_are_coloured_by_sign(window):
-    trigger(window, "action_forward", "action_loss", "action_backward")
+    trigger(window, "action_expand_layers", "action_forward", "action_loss", "action_backward")
     view = window.graph_view
     snapshot = window.trainer.snapshot()
     for n in snapshot.graph:
@@ -108,7 +108,7 @@ def test_gradient_colours_follow_the_sign():
 
 
 def test_next_node_highlights_the_active_node_and_labels_what_it_received_and_sent(window):
-    trigger(window, "action_forward", "action_loss")
+    trigger(window, "action_expand_layers", "action_forward", "action_loss")
     for _ in range(4):
         trigger(window, "action_step_node")
     view = window.graph_view
