@@ -17,10 +17,10 @@ STAGE_COLOURS = {s: getattr(DEFAULT_THEME, s) for s in ("input", "parameter", "m
 GLOW = DEFAULT_THEME.colour("glow")             # the active node, and the gradient it received
 SENT_GLOW = DEFAULT_THEME.colour("sent_glow")   # the gradients it sent to its inputs
 SHORT_LABELS = {"softmax_cross_entropy": "softmax CE", "multiclass_hinge_loss": "hinge loss"}
-LABEL_FONT_SIZE = 13
+LABEL_FONT_SIZE = 12
 TEXT_SIZE = 13       # pixels of a box's value and gradient lines at text scale 1
 NODE_ID = 0          # QGraphicsItem.data() key holding the node id
-LINES = (3, 23, 42, 58, 76, 92)   # y of title, subtitle, two value and two gradient lines
+LINES = (3, 21, 38, 38, 55, 71)   # y of title, subtitle, value and its range (one line), two gradient lines
 
 
 _FONTS = {}
@@ -76,8 +76,10 @@ class NodeItem:
         self.subtitle.setBrush(theme.colour("muted_text"))
         self.shape = None
         self.set_shape(node)
-        self.value_text = [self._text("", self._px(TEXT_SIZE), y) for y in LINES[2:4]]
-        self.grad_text = [self._text("", self._px(TEXT_SIZE), y) for y in LINES[4:6]]
+        self.value_text = [self._text("", self._px(TEXT_SIZE), LINES[2]),
+                           self._text("", self._px(TEXT_SIZE - 1), LINES[3])]
+        self.grad_text = [self._text("", self._px(TEXT_SIZE), LINES[4]),
+                          self._text("", self._px(TEXT_SIZE - 1), LINES[5])]
         for item in self.value_text:
             item.setBrush(theme.colour("text"))
         self.pending = self.selected = False
@@ -98,12 +100,16 @@ class NodeItem:
         self._set_text(item, text)
         return item
 
-    def _set_text(self, item, text):
-        """Show ``text`` whole: a line too wide for the box gets a smaller font, never an ellipsis."""
-        if text == item.shown:
+    def _set_text(self, item, text, left=None):
+        """Show ``text`` whole: a line too wide for the box gets a smaller font, never an ellipsis;
+        ``left``: where the line starts (default: the box's padding)."""
+        pad = self.PAD * self.scale
+        left = pad if left is None else left
+        if (text, left) == item.shown:
             return
-        item.shown = text
-        width = self.width - 2 * self.PAD * self.scale
+        item.shown = (text, left)
+        item.setX(left)
+        width = self.width - left - pad
         pixels = item.pixels
         while pixels > 7 and _font(pixels, item.bold)[1].horizontalAdvance(text) > width:
             pixels -= 1
@@ -154,9 +160,11 @@ class NodeItem:
         self.set_selected(selected)
 
     def _set_lines(self, items, prefix, a):
+        """The value and, after it on the same line, its range."""
         first, second = ("", "") if a is None else summary_lines(a)
         self._set_text(items[0], f"{prefix} {first}" if first else "")
-        self._set_text(items[1], f"  {second}" if second else "")
+        left = items[0].x() + items[0].boundingRect().width() + 5 * self.scale
+        self._set_text(items[1], second, left)
 
     def set_selected(self, selected):
         self.selected = selected

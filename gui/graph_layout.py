@@ -15,10 +15,10 @@ SWEEPS = 6
 @dataclass(frozen=True)
 class Spacing:
     """Box size and gaps in scene units; the gap between columns holds an edge label."""
-    node_width: float = 136.0
-    node_height: float = 112.0
+    node_width: float = 150.0
+    node_height: float = 88.0
     gap_x: float = 64.0
-    gap_y: float = 16.0
+    gap_y: float = 12.0
     waypoint_height: float = 12.0
 
     def scaled(self, factor):

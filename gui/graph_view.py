@@ -185,7 +185,7 @@ class GraphView(QGraphicsView):
         self.selected = self.shown_as.get(self.selected, self.selected)
         if self.selected not in self.node_items:
             self.selected = None
-        rect = self.scene().itemsBoundingRect().adjusted(-40, -40, 40, 40)
+        rect = self.scene().itemsBoundingRect().adjusted(-12, -12, 12, 12)
         self.scene().setSceneRect(rect)
         self.marked = frozenset()
         if self._auto_fit:

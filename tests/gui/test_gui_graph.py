@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction
 from core.training import TrainerConfig, build_trainer
 from gui.array_view import NEGATIVE, POSITIVE, balance, fmt, gradient_colour
 from gui.graph_items import GLOW, SENT_GLOW
-from gui.graph_layout import layer_of, layout
+from gui.graph_layout import Spacing, layer_of, layout
 
 
 def trigger(window, *names):
@@ -57,7 +57,7 @@ def test_long_edges_get_a_waypoint_in_every_layer_they_cross_and_boxes_do_not_ov
         assert len(points) == layer[consumer] - layer[source] - 1
     boxes = sorted(positions.values())
     for (x1, y1), (x2, y2) in zip(boxes, boxes[1:]):
-        assert x1 != x2 or abs(y1 - y2) >= 100
+        assert x1 != x2 or abs(y1 - y2) >= Spacing().node_height
 
 
 # ----- content after each phase -------------------------------------------------------------
