@@ -6,8 +6,12 @@ then only re-coloured and re-texted, so redrawing at 30 Hz stays cheap.
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import (QGraphicsPathItem, QGraphicsPolygonItem, QGraphicsRectItem,
-                               QGraphicsSimpleTextItem)
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+)
 
 from .array_view import fmt, gradient_colour, shape_text, summary_lines
 from .graph_theme import GraphTheme

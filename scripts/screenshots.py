@@ -1,5 +1,6 @@
-"""Render the README's screenshots offscreen at 1366×768 (a common laptop screen): after a backward pass, and after a few
-hundred iterations. Writes docs/screenshots/backward.png and docs/screenshots/trained.png.
+"""Render the README's screenshots offscreen at 1366×768 (a common laptop screen): after a
+backward pass, and after a few hundred iterations. Writes docs/screenshots/backward.png and
+docs/screenshots/trained.png.
 
 Run: ``make screenshots`` (or ``QT_QPA_PLATFORM=offscreen python scripts/screenshots.py``).
 Settings go to a temporary directory, so the user's window layout is neither used nor changed.

@@ -110,8 +110,8 @@ def _layer_node(g, by_id):
 
 def step_shown_node(trainer, groups):
     """Backward by one node as the view shows it (``groups``: the collapsed layers); returns the
-    id of the node shown as stepped (a layer's output for a layer). A layer's ops run as one step; its transpose, which backward
-    reaches later, is taken along silently the next time."""
+    id of the node shown as stepped (a layer's output for a layer). A layer's ops run as one
+    step; its transpose, which backward reaches later, is taken along silently the next time."""
     member = {i: g for g in groups for i in g.members}
     done = set(trainer.record.done)
 
