@@ -16,6 +16,7 @@ from .app_model import AppModel
 from .curvature_panel import add_curvature_dock
 from .errors import show_errors_of
 from .file_actions import FileActions, settings
+from .graph_actions import GraphActions
 from .graph_view import GraphView
 from .inspector import Inspector
 from .plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
 
         self.steps = StepActions(self.app_model, self, self.graph_view.fit)
         self.action_fit, self.action_expand_loss = self.steps.fit, self.steps.expand_loss
+        self.graph_actions = GraphActions(self.app_model, self.graph_view, self)
         self.addToolBar(Qt.TopToolBarArea, self.steps.toolbar)
         self.inspector = Inspector(self.app_model)
         self.setup_panel = SetupPanel(self.app_model)
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
         self.file_actions.populate(bar.addMenu("&File"))
         train, view = bar.addMenu("&Train"), bar.addMenu("&View")
         self.steps.populate(train, view)
+        self.graph_actions.populate(view)
         view.addSeparator()
         for dock in (self.inspector_dock, self.setup_dock, self.loss_dock, self.boundary_dock,
                      self.weights_dock, self.gradnorm_dock, self.curvature_dock):
