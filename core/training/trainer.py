@@ -5,6 +5,7 @@ No Qt. The app calls ``step_phase()``, ``step_node()``, ``step()`` or ``run(n)``
 """
 import numpy as np
 
+from .. import runtime
 from ..autodiff import backward_steps
 from ..catalog import LOSSES, choose
 from ..data import BatchSampler
@@ -148,20 +149,27 @@ class Trainer:
         while self.iteration == start and self._diverged is None:
             self.step_phase()
 
-    def run(self, n, callback=None, should_stop=None):
+    def run(self, n, callback=None, should_stop=None, record_last=True):
         """Train n iterations fast (no per-node bookkeeping); returns how many ran.
 
         ``callback(trainer)`` runs after each iteration; ``should_stop()`` is asked before each.
-        The last iteration is recorded so that ``snapshot()`` shows its graph, also when
-        ``should_stop()`` ends the run early (so up to one iteration more than it allowed)."""
+        With ``record_last`` the last iteration is recorded so that ``snapshot()`` shows its graph,
+        also when ``should_stop()`` ends the run early (so up to one iteration more than it
+        allowed). Without it every iteration takes the fast path and the graph keeps showing the
+        last recorded one: for callers that take no snapshot afterwards (Play between frames).
+        BLAS runs on the threads ``blas_threads()`` chooses for this model."""
         check_alive(self._diverged)
+        with runtime.limit_blas(self.blas_threads()):
+            return self._run(n, callback, should_stop, record_last)
+
+    def _run(self, n, callback, should_stop, record_last):
         done, recorded = 0, True  # recorded: the graph on display is that of the last iteration
         while done < n and self._diverged is None:
             half_done = self.completed not in (None, Phase.UPDATE)  # finished first, unasked
             stop = not half_done and should_stop is not None and should_stop()
-            if stop and recorded:
+            if stop and (recorded or not record_last):
                 break
-            if half_done or done == n - 1 or stop:
+            if half_done or (record_last and (done == n - 1 or stop)):
                 self.step()
                 recorded = True
             else:
@@ -172,6 +180,14 @@ class Trainer:
             if callback:
                 callback(self)
         return done
+
+    def blas_threads(self):
+        """BLAS threads for this model's steps: one unless its largest matrix product is large
+        (see ``core.runtime``); None leaves BLAS's own setting."""
+        rows = self.sampler.batch_size or self.dataset.n_train
+        linears = getattr(self.model, "linears", ())
+        flops = max((2 * rows * layer.in_features * layer.out_features for layer in linears), default=0)
+        return runtime.blas_threads(flops)
 
     def reset(self):
         """Back to the initial weights, optimizer state and batch order: iteration 0, no history."""
