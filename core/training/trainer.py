@@ -6,14 +6,14 @@ No Qt. The app calls ``step_phase()``, ``step_node()``, ``step()`` or ``run(n)``
 import numpy as np
 
 from .. import runtime
-from ..autodiff import backward_steps
+from ..autodiff import Replay, ReplayError, backward_steps
 from ..catalog import LOSSES, choose
 from ..data import BatchSampler
 from ..optim import SGD
 from . import objective, session_state, settings
 from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, update_report
 from .gradient_check import check_gradient
-from .history import HistoryMirror, new_history, record_iteration
+from .history import new_history, record_iteration
 from .iteration import IterationRecord, batch_metrics
 from .phases import Phase, PhaseError
 from .snapshot import take_snapshot
@@ -34,7 +34,6 @@ class Trainer:
         self.optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
         self.sampler = BatchSampler(dataset.n_train, batch_size, seed)
         self._expand_loss = bool(expand_loss)
-        self._history_views = HistoryMirror()
         self.config = None  # the TrainerConfig it was built from, when there is one
         self.reset_point = {"model": model.state_dict(), "optimizer": self.optimizer.state_dict(),
                             "sampler": self.sampler.state_dict()}
@@ -102,8 +101,8 @@ class Trainer:
         return self.upstream(self._it.node_of.get(id(dict(self.model.named_parameters())[name])))
 
     def history_views(self):
-        """Read-only arrays of the history (see ``HistoryMirror``)."""
-        return self._history_views.views(self.history)
+        """Read-only arrays of the history, without copies (see ``history.Series``)."""
+        return self.history.views()
 
     def step_phase(self):
         """Run the next phase; returns the phase that ran."""
@@ -227,12 +226,13 @@ class Trainer:
         return take_snapshot(self)
 
     def _run_forward(self):
-        it = self._it = IterationRecord(*self._next_batch())
+        X, y, checkpoint = self._next_batch()
+        it = self._it = IterationRecord(X, y, self.sampler.state_dict(checkpoint))
         self.optimizer.zero_grad()
         it.param_values = {name: p.data.copy() for name, p in self.model.named_parameters()}
         it.loss_settings = (self._reg, not self._expand_loss)
         scores, data_loss, reg_loss, loss = self._forward(it.X, it.y)
-        it.metrics = batch_metrics(scores, it.y, data_loss, reg_loss, loss)
+        it.metrics = batch_metrics(scores.data, it.y, data_loss.data, reg_loss.data, loss.data)
         it.trace(scores, loss)
         self.completed = Phase.FORWARD
 
@@ -254,26 +254,57 @@ class Trainer:
             self._record(self._it.metrics)
 
     def _fast_iteration(self):
-        X, y, sampler_state = self._next_batch()
+        X, y, checkpoint = self._next_batch()
         self.optimizer.zero_grad()
-        scores, data_loss, reg_loss, loss = self._forward(X, y)
+        replay = self._replay_for(X)
+        if replay is not None:  # the same operations as the graph, without building it
+            graph, (scores, data_loss, reg_loss, loss) = None, replay.run(X, y)
+        else:
+            graph = self._forward(X, y)
+            self._record_replay(X, y, graph)
+            scores, data_loss, reg_loss, loss = (t.data for t in graph)
         metrics = batch_metrics(scores, y, data_loss, reg_loss, loss)
         if not np.isfinite(metrics["loss"]):  # show the graph that diverged; a session restarts it
-            self._it = IterationRecord(X, y, sampler_state, metrics)
+            self.optimizer.zero_grad()  # (the replay's backward ran; the ordinary path stops here)
+            scores, _, _, loss = self._forward(X, y)
+            self._it = IterationRecord(X, y, self.sampler.state_dict(checkpoint), metrics)
             self._it.trace(scores, loss)
             self.completed = Phase.LOSS
             self._diverge_in_graph("forward")
             return
-        loss.backward()
+        if graph is not None:
+            graph[3].backward()
         self._apply_update(record=False)
         if self._diverged is None:
             self._record(metrics)
 
+    def _replay_key(self, X):
+        return (X.shape, self._reg, self._expand_loss, tuple(map(id, self.model.parameters())))
+
+    def _replay_for(self, X):
+        """The recorded step when a graph of this iteration's structure was recorded, else None."""
+        return self._replays.get(self._replay_key(X)) if Replay.applies() else None
+
+    def _record_replay(self, X, y, outputs):
+        """Record the step's graph so that the next fast iterations of the same structure replay
+        it (see ``Replay``); one per structure, as an epoch's last minibatch may be smaller."""
+        if not Replay.applies():
+            return
+        key = self._replay_key(X)
+        if key in self._replays:  # None: this structure cannot be replayed
+            return
+        if len(self._replays) >= 4:  # settings changed live: forget the old structures
+            self._replays.clear()
+        try:
+            self._replays[key] = Replay.record(outputs[3], (X, y), outputs)
+        except ReplayError:  # a graph with other constant arrays: stays on the ordinary path
+            self._replays[key] = None
+
     def _next_batch(self):
         """X, y and the sampler's state before them (what a session saved in this iteration keeps)."""
-        sampler_state = self.sampler.state_dict()
+        checkpoint = self.sampler.checkpoint()
         index = self.sampler.next_indices()
-        return self.dataset.X_train[index], self.dataset.y_train[index], sampler_state
+        return self.dataset.X_train[index], self.dataset.y_train[index], checkpoint
 
     def _forward(self, X, y):
         fused = not self._expand_loss
@@ -298,6 +329,7 @@ class Trainer:
         self._diverged = graph_report(self._it, self.upstream, where, self.iteration)
 
     def _start_fresh(self):
+        self._replays = {}  # structure key → Replay of the fast path
         self.iteration = 0
         self.history = new_history(name for name, _ in self.model.named_parameters())
         self._diverged = None
@@ -312,4 +344,3 @@ class Trainer:
             scores, _, _, loss = self._forward(X, y)
         self._it.trace(scores, loss)
         self.completed = None
-
