@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from ..limits import MAX_SAMPLES
 from .dataset import DataError, Dataset
 
 DATASET_NAMES = ("spiral", "circle", "xor", "gaussian", "moons")
@@ -31,6 +32,9 @@ def make_dataset(name, n_samples=300, n_classes=None, noise=0.2, val_fraction=0.
         raise DataError(f"n_classes must be an integer >= 2, got {n_classes!r}")
     if not _is_int(n_samples) or n_samples < n_classes:
         raise DataError(f"n_samples must be an integer >= n_classes ({n_classes}), got {n_samples!r}")
+    if n_samples > MAX_SAMPLES:
+        raise DataError(f"n_samples={n_samples:,} is over the limit of {MAX_SAMPLES:,} samples "
+                        "(MAX_SAMPLES)")
     if not isinstance(noise, (int, float, np.integer, np.floating)) or not 0 <= noise < math.inf:
         raise DataError(f"noise must be a finite number >= 0, got {noise!r}")
     rng = np.random.default_rng(seed)

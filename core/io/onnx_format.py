@@ -12,12 +12,17 @@ a 32-bit float (0.01 would become 0.0099999998), so there it is a PRelu node who
 a float64 initializer ("1.slope"), which computes the same function exactly.
 """
 import json
+import math
 
 import numpy as np
+
+from ..limits import MAX_ARRAY_BYTES, MAX_TOTAL_ARRAY_BYTES, check_bytes
+from .files import check_checksum, parse_json, tensor_checksum
 
 OPSET = 17        # ONNX Runtime ≥ 1.13; LeakyRelu runs on float64 only from opset 16
 IR_VERSION = 8    # goes with opset 17; onnx would otherwise stamp its newest, which old runtimes reject
 SPEC_KEY = "spec"
+CHECKSUM_KEY = "sha256"
 PRODUCER = "backprop-studio"
 ONNX_DTYPES = ("float32", "float64")
 _ACTIVATION_OPS = {"relu": "Relu", "tanh": "Tanh", "sigmoid": "Sigmoid", "leaky_relu": "LeakyRelu"}
@@ -33,10 +38,11 @@ def encode_onnx(model, spec, dtype="float32"):
         raise ValueError(f"ONNX dtype must be one of {', '.join(ONNX_DTYPES)}, got {dtype!r}")
     elem_type = TensorProto.FLOAT if dtype == "float32" else TensorProto.DOUBLE
     state = model.state_dict()
-    nodes, initializers = [], []
+    nodes, initializers, stored = [], [], {}
 
     def constant(name, array):
-        initializers.append(numpy_helper.from_array(np.asarray(array, dtype=dtype), name))
+        stored[name] = np.asarray(array, dtype=dtype)
+        initializers.append(numpy_helper.from_array(stored[name], name))
         return name
 
     current = "X"
@@ -69,8 +75,10 @@ def encode_onnx(model, spec, dtype="float32"):
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                               producer_name=PRODUCER, ir_version=IR_VERSION,
                               doc_string="Class scores of a Backprop Studio model: scores = model(X).")
+    props = {CHECKSUM_KEY: tensor_checksum(stored)}
     if spec is not None:
-        helper.set_model_props(proto, {SPEC_KEY: json.dumps(spec)})
+        props[SPEC_KEY] = json.dumps(spec)
+    helper.set_model_props(proto, props)
     onnx.checker.check_model(proto)
     return proto.SerializeToString()
 
@@ -91,10 +99,17 @@ def decode_onnx(data):
         raise ValueError(f"not a valid ONNX model, or truncated ({_first_line(error)})") from None
     graph = proto.graph
     constants = {}
+    total = 0
     for init in graph.initializer:
         if init.data_location == onnx.TensorProto.EXTERNAL:
             raise ValueError(f"keeps initializer {init.name!r} in an external file, "
                              "which is not loaded")
+        # NOTE: to_array allocates what the dims declare; 8 bytes an element bounds every type.
+        nbytes = math.prod(max(int(d), 0) for d in init.dims) * 8
+        check_bytes(nbytes, MAX_ARRAY_BYTES, f"initializer {init.name!r} of shape {tuple(init.dims)}",
+                    "MAX_ARRAY_BYTES")
+        total += nbytes
+        check_bytes(total, MAX_TOTAL_ARRAY_BYTES, "the initializers together", "MAX_TOTAL_ARRAY_BYTES")
         try:
             constants[init.name] = numpy_helper.to_array(init)
         except Exception as error:  # unknown element type, wrong byte count, ...
@@ -112,10 +127,11 @@ def decode_onnx(data):
     if not tensors:
         raise ValueError("holds no Gemm layer, so there are no weights to load")
     props = {p.key: p.value for p in proto.metadata_props}
+    check_checksum(props.get(CHECKSUM_KEY), constants, "the ONNX metadata")
     spec = None
     if SPEC_KEY in props:
         try:
-            spec = json.loads(props[SPEC_KEY])
+            spec = parse_json(props[SPEC_KEY], "the model spec in the ONNX metadata")
         except json.JSONDecodeError:
             raise ValueError("its metadata holds a model spec that is not valid JSON") from None
         if not isinstance(spec, dict):

@@ -9,22 +9,23 @@ import io
 import json
 import math
 import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
 
-from .files import check_header, read_nonempty, write_atomic
+from ..limits import MAX_FILE_BYTES, MAX_JSON_BYTES, MAX_TOTAL_ARRAY_BYTES
+from .files import check_checksum, check_header, parse_json, read_nonempty, tensor_checksum, write_atomic
+from .npz import open_zip, read_capped, read_npz
+from .session_checks import check_restorable, check_state
 
 SESSION_SUFFIX = ".bpsession"
 SESSION_FORMAT = "backprop-studio-session"
 SESSION_VERSION = 1
+CHECKSUM_KEY = "checksum"
 _TAGS = ("__array__", "__tuple__", "__dict__", "__scalar__", "__float__")
-# NOTE: the entries of Trainer.state_dict() checked up front, for a message better than a
-# KeyError from deep inside Trainer.from_state_dict.
-_REQUIRED = {"config": dict, "dataset": dict, "model_spec": dict, "model": dict, "optimizer": dict,
-             "sampler": dict, "iteration": int, "history": dict}
-_KIND_NAMES = {dict: "an object", int: "an integer"}
+# NOTE: what a damaged file can make restoring raise; each becomes a SessionError.
+_RESTORE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError,
+                   MemoryError, RecursionError, ZeroDivisionError)
 
 
 class SessionError(ValueError):
@@ -32,21 +33,26 @@ class SessionError(ValueError):
 
 
 def save_session(path, trainer):
-    """Write ``trainer.state_dict()`` to ``path`` atomically (any suffix; ".bpsession" by convention)."""
+    """Write ``trainer.state_dict()`` to ``path`` atomically (any suffix; ".bpsession" by convention).
+
+    The new file is read back and restored before it replaces the old one, so a session that
+    could not be reopened is never written.
+    """
     path = Path(path)
-    arrays = {}
     try:
-        document = _encode(trainer.state_dict(), arrays, "state")
+        data = _pack(trainer.state_dict())
     except TypeError as error:
         raise SessionError(f"{path.name}: not written: {error}") from None
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("session.json", json.dumps(document, allow_nan=False))
-        packed = io.BytesIO()
-        np.savez(packed, **arrays)
-        archive.writestr("arrays.npz", packed.getvalue())
+
+    def verify(temp):
+        try:
+            _restore(Path(temp).read_bytes(), path.name)
+        except SessionError as error:
+            reason = str(error).removeprefix(f"{path.name}: ")
+            raise SessionError(f"{path.name}: not written (it would not reopen; any existing file "
+                               f"is kept): {reason}") from None
     try:
-        write_atomic(path, buffer.getvalue())
+        write_atomic(path, data, verify=verify)
     except OSError as error:
         raise SessionError(f"{path}: cannot write ({error.strerror or error})") from None
 
@@ -54,69 +60,92 @@ def save_session(path, trainer):
 def load_session(path, restore=None):
     """The Trainer saved in ``path``, ready to continue where it stopped.
 
-    ``restore(state)`` builds something else from the state instead (``Session.from_state``).
+    ``restore(state)`` builds something else from the checked state instead (``Session.from_state``).
     """
-    from ..training import Trainer
     path = Path(path)
-    state = read_session(path)
-    try:
-        return (restore or Trainer.from_state_dict)(state)
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
-        key = error.args[0] if isinstance(error, KeyError) and error.args else None
-        what = f"missing entry {key!r}" if isinstance(key, str) and " " not in key else _one_line(error)
-        raise SessionError(f"{path.name}: cannot restore the session: {what}") from None
+    data = read_nonempty(path, SessionError, "session file", MAX_FILE_BYTES, "MAX_FILE_BYTES")
+    return _restore(data, path.name, restore)
 
 
 def read_session(path):
     """The plain ``Trainer.state_dict()`` stored in ``path`` (arrays restored), checked for format."""
     path = Path(path)
-    data = read_nonempty(path, SessionError, "session file")
+    data = read_nonempty(path, SessionError, "session file", MAX_FILE_BYTES, "MAX_FILE_BYTES")
+    return _read_state(data, path.name)
+
+
+def _restore(data, name, restore=None):
+    from ..training import Trainer
+    state = _read_state(data, name)
+    try:
+        check_restorable(state)
+        trainer = (restore or Trainer.from_state_dict)(state)
+    except _RESTORE_ERRORS as error:
+        raise SessionError(f"{name}: cannot restore the session: {_describe(error)}") from None
+    try:
+        # NOTE: Reset goes back to the stored reset point; a damaged one must fail now, not then.
+        Trainer.from_state_dict({**state, **state["initial"], "iteration": 0, "history": {}})
+    except _RESTORE_ERRORS as error:
+        raise SessionError(f"{name}: the session's reset point is damaged: {_describe(error)}") from None
+    return trainer
+
+
+def _read_state(data, name):
     try:
         document, arrays = _unpack(data)
         _check_header(document)
+        expected = document.pop(CHECKSUM_KEY, None)
         state = _decode(document, arrays)
+        check_checksum(expected, arrays, "session.json")
+        check_state(state)
     except ValueError as error:
-        raise SessionError(f"{path.name}: {error}") from None
-    except (TypeError, KeyError, AttributeError) as error:
-        raise SessionError(f"{path.name}: session.json is malformed ({error})") from None
-    for key, kind in _REQUIRED.items():
-        if key not in state:
-            raise SessionError(f"{path.name}: session.json lacks the entry {key!r}")
-        if not isinstance(state[key], kind) or isinstance(state[key], bool):
-            raise SessionError(f"{path.name}: session.json entry {key!r} must be "
-                               f"{_KIND_NAMES[kind]}, got {type(state[key]).__name__}")
-    bad = [name for name, array in state["model"].items()
-           if isinstance(array, np.ndarray) and not np.all(np.isfinite(array))]
-    if bad:
-        raise SessionError(f"{path.name}: parameter {bad[0]} holds NaN/Inf values")
+        raise SessionError(f"{name}: {error}") from None
+    except (TypeError, KeyError, AttributeError, OverflowError, RecursionError, MemoryError) as error:
+        raise SessionError(f"{name}: session.json is malformed ({_describe(error)})") from None
     return state
 
 
+def _describe(error):
+    key = error.args[0] if isinstance(error, KeyError) and error.args else None
+    if isinstance(key, str) and " " not in key:
+        return f"missing entry {key!r}"
+    if isinstance(error, (MemoryError, RecursionError)):
+        return f"it is too large or too deeply nested ({type(error).__name__})"
+    return _one_line(error) or type(error).__name__
+
+
 # ----- the container ---------------------------------------------------------------------------
+def _pack(state):
+    arrays = {}
+    document = _encode(state, arrays, "state")
+    document[CHECKSUM_KEY] = tensor_checksum(arrays)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("session.json", json.dumps(document, allow_nan=False))
+        packed = io.BytesIO()
+        np.savez(packed, **arrays)
+        archive.writestr("arrays.npz", packed.getvalue())
+    return buffer.getvalue()
+
+
 def _unpack(data):
+    if data[:2] != b"PK":
+        raise ValueError("not a Backprop Studio session file (not a zip archive)")
+    with open_zip(data, "the session file") as archive:
+        members = {info.filename: info for info in archive.infolist()}
+        if "session.json" not in members:
+            raise ValueError("not a Backprop Studio session (a zip without session.json)")
+        text = read_capped(archive, members["session.json"], MAX_JSON_BYTES, "MAX_JSON_BYTES",
+                           "session.json")
+        packed = None
+        if "arrays.npz" in members:
+            packed = read_capped(archive, members["arrays.npz"], MAX_TOTAL_ARRAY_BYTES + (1 << 20),
+                                 "MAX_TOTAL_ARRAY_BYTES", "arrays.npz")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "session.json" not in names:
-                raise ValueError("not a Backprop Studio session (a zip without session.json)")
-            text = archive.read("session.json")
-            packed = archive.read("arrays.npz") if "arrays.npz" in names else None
-    except zipfile.BadZipFile as error:
-        raise ValueError(f"not a Backprop Studio session file, or truncated ({error})") from None
-    except (EOFError, OSError, zlib.error, zipfile.LargeZipFile, NotImplementedError) as error:
-        raise ValueError(f"damaged session file ({error})") from None
-    try:
-        document = json.loads(text.decode("utf-8"))
+        document = parse_json(text.decode("utf-8"), "session.json")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"session.json is not valid JSON ({error})") from None
-    arrays = {}
-    if packed is not None:
-        try:
-            with np.load(io.BytesIO(packed), allow_pickle=False) as npz:
-                arrays = {name: npz[name] for name in npz.files}
-        except (ValueError, zipfile.BadZipFile, EOFError, OSError, KeyError, zlib.error,
-                NotImplementedError) as error:
-            raise ValueError(f"arrays.npz is damaged ({error})") from None
+    arrays = {} if packed is None else read_npz(packed, "arrays.npz")
     return document, arrays
 
 
@@ -160,6 +189,7 @@ def _encode(value, arrays, where):
 
 
 def _decode(value, arrays):
+    """The plain value a document encodes; malformed tags raise ValueError or TypeError."""
     if isinstance(value, list):
         return [_decode(v, arrays) for v in value]
     if not isinstance(value, dict):
@@ -171,15 +201,23 @@ def _decode(value, arrays):
                 raise ValueError(f"session.json refers to array {body!r}, which arrays.npz lacks")
             return arrays[body]
         if tag == "__tuple__":
-            return tuple(_decode(v, arrays) for v in body)
+            return tuple(_decode(v, arrays) for v in _expect(body, list, tag))
         if tag == "__dict__":
-            return {_freeze(_decode(k, arrays)): _decode(v, arrays) for k, v in body}
+            return {_freeze(_decode(k, arrays)): _decode(v, arrays) for k, v in _expect(body, list, tag)}
         if tag == "__scalar__":
-            dtype, item = body
+            dtype, item = _expect(body, list, tag)
+            if not isinstance(dtype, str) or np.dtype(dtype).kind not in "biuf":
+                raise ValueError(f"session.json holds a scalar of dtype {dtype!r}, which is not read")
             return np.dtype(dtype).type(_decode(item, arrays))
         if tag == "__float__":
-            return float(body)
+            return float(_expect(body, str, tag))
     return {k: _decode(v, arrays) for k, v in value.items()}
+
+
+def _expect(body, kind, tag):
+    if not isinstance(body, kind):
+        raise ValueError(f"session.json holds a malformed {tag} entry ({type(body).__name__})")
+    return body
 
 
 def _one_line(error):

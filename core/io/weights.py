@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..limits import MAX_FILE_BYTES
 from . import formats
 from .files import read_nonempty, write_atomic
 from .onnx_format import ONNX_DTYPES, decode_onnx, encode_onnx
@@ -60,11 +61,14 @@ def read_weights(path):
     """
     path = Path(path)
     decode = _DECODERS[_suffix(path)]
-    data = read_nonempty(path, WeightsError, "weights file")
+    data = read_nonempty(path, WeightsError, "weights file", MAX_FILE_BYTES, "MAX_FILE_BYTES")
     try:
         tensors, spec = decode(data)
     except ValueError as error:
         raise WeightsError(f"{path.name}: {error}") from None
+    except (RecursionError, MemoryError, OverflowError) as error:  # NOTE: the limits' last guard
+        raise WeightsError(f"{path.name}: the file is too large or too deeply nested to read "
+                           f"({type(error).__name__})") from None
     problems = []
     for name, array in tensors.items():
         if array.dtype.kind != "f":

@@ -8,7 +8,7 @@ import pytest
 
 from core.io import SessionError, load_session, read_session, save_session
 from core.io import files
-from core.io.session import _decode, _encode
+from core.io.session import _decode, _encode, _pack
 from core.training import TrainerConfig, build_trainer
 
 SETUPS = {
@@ -211,7 +211,10 @@ def test_non_finite_parameters_are_refused(tmp_path):
     state = trainer.state_dict()
     state["model"]["0.weight"][0, 0] = np.nan
     trainer.state_dict = lambda: state
-    save_session(tmp_path / "nan.bpsession", trainer)
+    with pytest.raises(SessionError, match="nan.bpsession: not written .*0.weight holds NaN/Inf"):
+        save_session(tmp_path / "nan.bpsession", trainer)  # the read-back check refuses it
+    assert not (tmp_path / "nan.bpsession").exists()
+    (tmp_path / "nan.bpsession").write_bytes(_pack(state))  # as another program might write it
     refused(tmp_path / "nan.bpsession", "0.weight holds NaN/Inf")
     assert read_session  # the plain reader is public too
 
