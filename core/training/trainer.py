@@ -21,7 +21,9 @@ from .snapshot import take_snapshot
 
 class Trainer:
     """Trains ``model`` on ``dataset`` one phase, one node or many iterations at a time.
-    ``reset_point`` holds the model, optimizer and sampler state dicts ``reset()`` returns to."""
+    ``reset_point`` holds the model, optimizer and sampler state dicts ``reset()`` returns to;
+    ``graph_current`` says whether the graph on display is the last iteration's (False after
+    ``run(n, record_last=False)``)."""
 
     def __init__(self, model, dataset, loss="softmax", optimizer=None, reg=0.0, batch_size=None,
                  seed=0, eval_interval=10, margin=1.0, expand_loss=False):
@@ -228,6 +230,7 @@ class Trainer:
     def _run_forward(self):
         X, y, checkpoint = self._next_batch()
         it = self._it = IterationRecord(X, y, self.sampler.state_dict(checkpoint))
+        self.graph_current = True
         self.optimizer.zero_grad()
         it.param_values = {name: p.data.copy() for name, p in self.model.named_parameters()}
         it.loss_settings = (self._reg, not self._expand_loss)
@@ -254,6 +257,7 @@ class Trainer:
             self._record(self._it.metrics)
 
     def _fast_iteration(self):
+        self.graph_current = False
         X, y, checkpoint = self._next_batch()
         self.optimizer.zero_grad()
         replay = self._replay_for(X)
@@ -269,6 +273,7 @@ class Trainer:
             scores, _, _, loss = self._forward(X, y)
             self._it = IterationRecord(X, y, self.sampler.state_dict(checkpoint), metrics)
             self._it.trace(scores, loss)
+            self.graph_current = True
             self.completed = Phase.LOSS
             self._diverge_in_graph("forward")
             return
@@ -343,4 +348,5 @@ class Trainer:
         with quiet_numpy():
             scores, _, _, loss = self._forward(X, y)
         self._it.trace(scores, loss)
+        self.graph_current = True  # graph_current: the graph on display is the last iteration's
         self.completed = None
