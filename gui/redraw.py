@@ -48,6 +48,7 @@ class RedrawScheduler(QObject):
         self.drawn_at = {}         # panel name → when
         self.checked = {}          # panel name → app model version its key was last compared at
         self.core_dirty = False
+        self.frame_recorded = False  # a chunk has recorded the iteration the next frame shows
         self.last_core = 0.0
         self.quiet_until = 0.0
         self.timer = QTimer(self)
@@ -77,8 +78,13 @@ class RedrawScheduler(QObject):
 
     def frame_wanted(self, by):
         """Whether the graph will be drawn from the trainer's state at time ``by`` (perf_counter):
-        always when not pacing, else when its next frame is due by then."""
-        return not self.pacing or by >= self.last_core + FRAME_S
+        always when not pacing, else once per frame: for the first chunk ending after it is due."""
+        if not self.pacing:
+            return True
+        if self.frame_recorded or by < self.last_core + FRAME_S:
+            return False
+        self.frame_recorded = True
+        return True
 
     def flush(self):
         """Draw everything that is stale, now (tests, screenshots, exports)."""
@@ -149,7 +155,7 @@ class RedrawScheduler(QObject):
         self._schedule()
 
     def _draw_core(self):
-        self.core_dirty = False
+        self.core_dirty = self.frame_recorded = False
         self.last_core = time.perf_counter()
         self.core(self.snapshot_of())
 
