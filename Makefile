@@ -41,6 +41,7 @@ bench: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) bench/engine.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/trainer.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/cli.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/memory.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui.py
 
 screenshots: $(VENV)/.installed
