@@ -6,12 +6,13 @@ No Qt. The app calls ``step_phase()``, ``step_node()``, ``step()`` or ``run(n)``
 import numpy as np
 
 from .. import runtime
-from ..autodiff import Replay, ReplayError, backward_steps
+from ..autodiff import backward_steps
 from ..catalog import LOSSES, choose
 from ..data import BatchSampler
 from ..optim import SGD
 from . import objective, session_state, settings
 from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, update_report
+from .fast_path import FastPath, blas_threads, run_iterations
 from .gradient_check import check_gradient
 from .history import new_history, record_iteration
 from .iteration import IterationRecord, batch_metrics
@@ -21,9 +22,8 @@ from .snapshot import take_snapshot
 
 class Trainer:
     """Trains ``model`` on ``dataset`` one phase, one node or many iterations at a time.
-    ``reset_point`` holds the model, optimizer and sampler state dicts ``reset()`` returns to;
-    ``graph_current`` says whether the graph on display is the last iteration's (False after
-    ``run(n, record_last=False)``)."""
+    ``reset_point`` holds the state dicts ``reset()`` returns to; ``graph_current`` whether the
+    graph on display is the last iteration's (not after ``run(n, record_last=False)``)."""
 
     def __init__(self, model, dataset, loss="softmax", optimizer=None, reg=0.0, batch_size=None,
                  seed=0, eval_interval=10, margin=1.0, expand_loss=False):
@@ -36,6 +36,7 @@ class Trainer:
         self.optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
         self.sampler = BatchSampler(dataset.n_train, batch_size, seed)
         self._expand_loss = bool(expand_loss)
+        self._fast = FastPath()
         self.config = None  # the TrainerConfig it was built from, when there is one
         self.reset_point = {"model": model.state_dict(), "optimizer": self.optimizer.state_dict(),
                             "sampler": self.sampler.state_dict()}
@@ -154,41 +155,12 @@ class Trainer:
         """Train n iterations fast (no per-node bookkeeping); returns how many ran.
 
         ``callback(trainer)`` runs after each iteration; ``should_stop()`` is asked before each.
-        With ``record_last`` the last iteration is recorded so that ``snapshot()`` shows its graph,
-        also when ``should_stop()`` ends the run early (so up to one iteration more than it
-        allowed). Without it every iteration takes the fast path and the graph keeps showing the
-        last recorded one: for callers that take no snapshot afterwards (Play between frames).
-        BLAS runs on the threads ``blas_threads()`` chooses for this model."""
+        With ``record_last`` the last iteration is recorded for ``snapshot()``'s graph, also when
+        ``should_stop()`` ends the run early (up to one iteration more than it allowed); without,
+        the graph stays the last recorded one (Play between frames). BLAS threads: by the work."""
         check_alive(self._diverged)
-        with runtime.limit_blas(self.blas_threads()):
-            return self._run(n, callback, should_stop, record_last)
-
-    def _run(self, n, callback, should_stop, record_last):
-        done, recorded = 0, True  # recorded: the graph on display is that of the last iteration
-        while done < n and self._diverged is None:
-            half_done = self.completed not in (None, Phase.UPDATE)  # finished first, unasked
-            stop = not half_done and should_stop is not None and should_stop()
-            if stop and (recorded or not record_last):
-                break
-            if half_done or (record_last and (done == n - 1 or stop)):
-                self.step()
-                recorded = True
-            else:
-                with quiet_numpy():
-                    self._fast_iteration()
-                recorded = False
-            done += 1
-            if callback:
-                callback(self)
-        return done
-
-    def blas_threads(self):
-        """BLAS threads for this model's steps: one unless its largest matrix product is large
-        (see ``core.runtime``); None leaves BLAS's own setting."""
-        rows = self.sampler.batch_size or self.dataset.n_train
-        linears = getattr(self.model, "linears", ())
-        flops = max((2 * rows * layer.in_features * layer.out_features for layer in linears), default=0)
-        return runtime.blas_threads(flops)
+        with runtime.limit_blas(blas_threads(self.model, self.sampler.batch_size or self.dataset.n_train)):
+            return run_iterations(self, n, callback, should_stop, record_last, self._fast_iteration)
 
     def reset(self):
         """Back to the initial weights, optimizer state and batch order: iteration 0, no history."""
@@ -260,13 +232,8 @@ class Trainer:
         self.graph_current = False
         X, y, checkpoint = self._next_batch()
         self.optimizer.zero_grad()
-        replay = self._replay_for(X)
-        if replay is not None:  # the same operations as the graph, without building it
-            graph, (scores, data_loss, reg_loss, loss) = None, replay.run(X, y)
-        else:
-            graph = self._forward(X, y)
-            self._record_replay(X, y, graph)
-            scores, data_loss, reg_loss, loss = (t.data for t in graph)
+        key = (X.shape, self._reg, self._expand_loss, tuple(map(id, self.model.parameters())))
+        graph, (scores, data_loss, reg_loss, loss) = self._fast.step(key, self._forward, X, y)
         metrics = batch_metrics(scores, y, data_loss, reg_loss, loss)
         if not np.isfinite(metrics["loss"]):  # show the graph that diverged; a session restarts it
             self.optimizer.zero_grad()  # (the replay's backward ran; the ordinary path stops here)
@@ -282,28 +249,6 @@ class Trainer:
         self._apply_update(record=False)
         if self._diverged is None:
             self._record(metrics)
-
-    def _replay_key(self, X):
-        return (X.shape, self._reg, self._expand_loss, tuple(map(id, self.model.parameters())))
-
-    def _replay_for(self, X):
-        """The recorded step when a graph of this iteration's structure was recorded, else None."""
-        return self._replays.get(self._replay_key(X)) if Replay.applies() else None
-
-    def _record_replay(self, X, y, outputs):
-        """Record the step's graph so that the next fast iterations of the same structure replay
-        it (see ``Replay``); one per structure, as an epoch's last minibatch may be smaller."""
-        if not Replay.applies():
-            return
-        key = self._replay_key(X)
-        if key in self._replays:  # None: this structure cannot be replayed
-            return
-        if len(self._replays) >= 4:  # settings changed live: forget the old structures
-            self._replays.clear()
-        try:
-            self._replays[key] = Replay.record(outputs[3], (X, y), outputs)
-        except ReplayError:  # a graph with other constant arrays: stays on the ordinary path
-            self._replays[key] = None
 
     def _next_batch(self):
         """X, y and the sampler's state before them (what a session saved in this iteration keeps)."""
@@ -334,7 +279,7 @@ class Trainer:
         self._diverged = graph_report(self._it, self.upstream, where, self.iteration)
 
     def _start_fresh(self):
-        self._replays = {}  # structure key → Replay of the fast path
+        self._fast.clear()
         self.iteration = 0
         self.history = new_history(name for name, _ in self.model.named_parameters())
         self._diverged = None
@@ -348,5 +293,5 @@ class Trainer:
         with quiet_numpy():
             scores, _, _, loss = self._forward(X, y)
         self._it.trace(scores, loss)
-        self.graph_current = True  # graph_current: the graph on display is the last iteration's
+        self.graph_current = True
         self.completed = None

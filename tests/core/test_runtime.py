@@ -6,6 +6,7 @@ from threadpoolctl import threadpool_info
 
 from core import runtime
 from core.training import TrainerConfig, build_trainer
+from core.training.fast_path import blas_threads
 
 
 def blas_threads_now():
@@ -26,9 +27,10 @@ def test_small_work_runs_on_one_thread_large_keeps_blas_setting():
 
 
 def test_trainer_chooses_threads_from_its_largest_matrix_product():
-    assert build_trainer(TrainerConfig()).blas_threads() == 1
+    small = build_trainer(TrainerConfig())
+    assert blas_threads(small.model, small.dataset.n_train) == 1
     big = build_trainer(TrainerConfig(dataset="digits", hidden=[4096]))
-    assert big.blas_threads() is None  # 2 · 1438 · 64 · 4096 flops: BLAS may use its threads
+    assert blas_threads(big.model, big.dataset.n_train) is None  # 2·1438·64·4096 flops: BLAS's own
     before = blas_threads_now()
     seen = []
     build_trainer(TrainerConfig()).run(2, callback=lambda t: seen.append(blas_threads_now()))
