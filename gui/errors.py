@@ -1,4 +1,5 @@
-"""Error dialogs, and a last line of defence: unexpected exceptions are logged and shown, never fatal."""
+"""The one error path: the slot ``sig_error`` reaches, and a last line of defence (unexpected
+exceptions are logged and shown, never fatal). No other module opens error boxes."""
 import logging
 import sys
 import threading
@@ -20,6 +21,15 @@ _showing = False
 def show_error(parent, title, message):
     """A modal critical message box (tests monkeypatch QMessageBox.critical)."""
     QMessageBox.critical(parent, title, message)
+
+
+def show_errors_of(app_model, parent):
+    """Connect the one slot every error reaches: ``app_model.sig_error`` is logged, then shown
+    over ``parent``."""
+    def report(title, message):
+        log.warning("%s: %s", title, message)
+        show_error(parent, title, message)
+    app_model.sig_error.connect(report)
 
 
 def install_excepthook(log_dir=None):

@@ -12,10 +12,9 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, Q
 from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
-from core.io import SESSION_SUFFIX, load_session, load_weights, save_session, save_weights
+from core.io import SESSION_SUFFIX, load_weights, save_weights
 from core.training import Trainer, to_csv_rows
 
-from .errors import show_error
 
 log = logging.getLogger("backprop_studio")
 
@@ -29,11 +28,15 @@ ALL_FILES = "All files (*)"
 
 
 class FileActions(QObject):
-    """The File menu's actions for ``window`` (needs trainer, replace_trainer, graph_view, plot_widgets)."""
+    """The File menu's actions on ``app_model``'s trainer; dialogs open over ``parent``, the
+    exports draw ``graph_view`` and the ``plots`` (widgets with ``show_snapshot``)."""
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, app_model, parent, graph_view, plots):
+        super().__init__(parent)
+        self.app_model = app_model
+        self.parent_widget = parent
+        self.graph_view = graph_view
+        self.plots = plots
         self.export_weights_action = self._action(
             "&Export weights…", "action_export_weights", "Ctrl+E", self.export_weights,
             "Write the model's weights as safetensors, ONNX, npz or JSON")
@@ -55,14 +58,14 @@ class FileActions(QObject):
         self.export_history_action = self._action(
             "Export &history as CSV…", "action_export_history", None, self.export_history,
             "Loss, accuracy, learning rate and gradient norms per iteration")
-        self.recent_menu = QMenu("&Recent files", window)
+        self.recent_menu = QMenu("&Recent files", parent)
         self.recent_menu.setObjectName("menu_recent_files")
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
 
     def _action(self, text, name, shortcut, slot, tip):
-        action = QAction(text, self.window)
+        action = QAction(text, self.parent_widget)
         action.setObjectName(name)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -91,11 +94,12 @@ class FileActions(QObject):
     # ----- weights and sessions ---------------------------------------------------------------
     def export_weights(self):
         self._save_as("Export weights", "weights.safetensors", ";;".join(WEIGHT_FILTERS),
-                      "Cannot export weights", lambda path: save_weights(self.window.trainer.model, path),
+                      "Cannot export weights", lambda path: save_weights(self.app_model.trainer.model, path),
                       "Weights written to", recent="weights")
 
     def import_weights(self):
-        path = self._ask_open("Import weights", f"Weights ({' '.join(_patterns(WEIGHT_FILTERS))});;{ALL_FILES}")
+        patterns = " ".join(_patterns(WEIGHT_FILTERS))
+        path = self._ask_open("Import weights", f"Weights ({patterns});;{ALL_FILES}")
         if path:
             self.import_weights_file(path)
 
@@ -104,14 +108,14 @@ class FileActions(QObject):
         def load():
             # A copy at the iteration's start takes the weights: a failure leaves the trainer as it
             # was, and no half-done iteration mixes old gradients with new weights.
-            trainer = Trainer.from_state_dict(self.window.trainer.state_dict())
+            trainer = Trainer.from_state_dict(self.app_model.trainer.state_dict())
             load_weights(trainer.model, path)
             return trainer
         self._continue_with("Cannot import weights", path, load, "weights", "Weights loaded from")
 
     def save_session(self):
         self._save_as("Save session", f"session{SESSION_SUFFIX}", f"{SESSION_FILTER};;{ALL_FILES}",
-                      "Cannot save the session", lambda path: save_session(path, self.window.trainer),
+                      "Cannot save the session", self.app_model.save_session,
                       "Session saved to", recent="session")
 
     def open_session(self):
@@ -120,8 +124,9 @@ class FileActions(QObject):
             self.open_session_file(path)
 
     def open_session_file(self, path):
-        self._continue_with("Cannot open the session", path, lambda: load_session(path), "session",
-                            "Session opened from")
+        if self._attempt("Cannot open the session", path, lambda: self.app_model.open_session(path)):
+            self._add_recent("session", path)
+            self._status(f"Session opened from {path}")
 
     # ----- exports ----------------------------------------------------------------------------
     def export_plots(self):
@@ -131,23 +136,21 @@ class FileActions(QObject):
 
     def export_graph(self):
         self._save_as("Export graph", "graph.png", PNG_FILTER, "Cannot export the graph",
-                      lambda path: Path(path).write_bytes(_png_bytes(self.window.graph_view.grab().toImage())),
+                      lambda path: Path(path).write_bytes(_png_bytes(self.graph_view.grab().toImage())),
                       "Graph written to")
 
     def export_history(self):
         self._save_as("Export history", "history.csv", "CSV table (*.csv)", "Cannot export the history",
-                      lambda path: Path(path).write_text(history_csv(self.window.trainer.history),
+                      lambda path: Path(path).write_text(history_csv(self.app_model.trainer.history),
                                                          encoding="utf-8"),
                       "History written to")
 
     def _plots_image(self):
-        """Every plot widget, drawn from the trainer as it is now, on a two-column sheet."""
-        trainer = self.window.trainer
-        snapshot = trainer.snapshot()
-        widgets = self.window.plot_widgets()
+        """Every plot widget, drawn from the latest snapshot, on a two-column sheet."""
+        snapshot = self.app_model.snapshot()
+        widgets = self.plots
         for widget in widgets:
-            widget.show_snapshot(snapshot, trainer)
-            widget.refresh()  # also a plot in a tab behind another, which waits to be seen
+            widget.show_snapshot(snapshot)  # also a plot in a tab behind another
         QApplication.sendPostedEvents()  # the plots' layouts settle before they are grabbed
         images = [widget.grab().toImage() for widget in widgets]
         columns = min(2, len(images))
@@ -174,7 +177,7 @@ class FileActions(QObject):
     def open_recent(self, kind, path):
         if not Path(path).is_file():
             self._store_recent([entry for entry in self.recent_files() if entry[1] != path])
-            QMessageBox.warning(self.window, "File not found",
+            QMessageBox.warning(self.parent_widget, "File not found",
                                 f"{path}\n\nThe file no longer exists; it was removed from the recent files.")
             return
         if kind == "session":
@@ -222,14 +225,14 @@ class FileActions(QObject):
         """Swap in the trainer ``load()`` returns and remember ``path`` as a recent ``kind`` file;
         if it fails, the message is titled ``failure`` and the window keeps its trainer."""
         trainer = self._attempt(failure, path, load)
-        if trainer:
-            self.window.replace_trainer(trainer)
+        if trainer and self.app_model.replace_trainer(trainer):
             self._add_recent(kind, path)
             self._status(f"{done} {path}")
 
     def _ask_save(self, title, name, filters):
         """A path from the save dialog, with the chosen filter's suffix added if it has none."""
-        path, chosen = QFileDialog.getSaveFileName(self.window, title, str(Path(_last_dir()) / name), filters)
+        path, chosen = QFileDialog.getSaveFileName(self.parent_widget, title,
+                                                   str(Path(_last_dir()) / name), filters)
         if not path:
             return ""
         suffixes = _patterns([chosen]) if chosen else []
@@ -239,7 +242,7 @@ class FileActions(QObject):
         return path
 
     def _ask_open(self, title, filters):
-        path, _ = QFileDialog.getOpenFileName(self.window, title, _last_dir(), filters)
+        path, _ = QFileDialog.getOpenFileName(self.parent_widget, title, _last_dir(), filters)
         if path:
             settings().setValue(LAST_DIR_KEY, str(Path(path).parent))
         return path
@@ -250,16 +253,14 @@ class FileActions(QObject):
             result = work()
         except Exception as error:  # noqa: BLE001 — every failure is shown; the app carries on
             problem = _problem(path, error)
-            if isinstance(error, (OSError, ValueError)):  # bad files and paths: expected
-                log.warning("%s: %s", title, problem)
-            else:
-                log.exception("%s: %s", title, problem)
-            show_error(self.window, title, problem)
+            if not isinstance(error, (OSError, ValueError)):  # bad files and paths are expected
+                log.error("%s: %s", title, problem, exc_info=error)   # the rest: with a traceback
+            self.app_model.error(title, problem)
             return None
         return True if result is None else result
 
     def _status(self, message):
-        self.window.statusBar().showMessage(message, 5000)
+        self.app_model.sig_status.emit(message)
 
 
 def history_csv(history):

@@ -146,7 +146,8 @@ class GraphView(QGraphicsView):
 
     # ----- selection -------------------------------------------------------------------------
     def select_node(self, node_id, notify=True):
-        """Select a node (or None) and, with ``notify``, tell the inspector."""
+        """Draw ``node_id`` (or None) as selected; with ``notify``, ask for it to be selected
+        (``sig_node_selected``: the app model holds the selection, the inspector follows)."""
         self.selected = node_id if node_id in self.node_items else None
         for i, item in self.node_items.items():
             item.set_selected(i == self.selected)

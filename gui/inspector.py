@@ -130,15 +130,15 @@ def gradient_table(rows):
 
 
 class Inspector(QScrollArea):
-    """Shows the node ``set_node(id)`` selected, refreshed by ``show_snapshot``.
+    """Draws node ``set_node(id)`` of the snapshot ``show_snapshot`` gave (``node_id``: the drawn one).
 
-    ``sig_check_requested(name)``: the user asked for parameter ``name``'s gradient check; the
-    window answers with ``show_check(rows)``.
+    ``sig_check_requested(name)``: the user asked for parameter ``name``'s gradient check; with an
+    ``app_model`` it runs there, whose rows come back to ``show_check(rows)``.
     """
 
     sig_check_requested = Signal(object)
 
-    def __init__(self, parent=None):
+    def __init__(self, app_model=None, parent=None):
         super().__init__(parent)
         self.setObjectName("inspector")
         self.setWidgetResizable(True)
@@ -172,6 +172,9 @@ class Inspector(QScrollArea):
         self.snapshot = None
         self.node_id = None
         self._render()
+        if app_model is not None:
+            self.sig_check_requested.connect(app_model.check_gradient)
+            app_model.sig_gradient_checked.connect(self.show_check)
 
     def _label(self):
         label = QLabel()

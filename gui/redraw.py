@@ -1,4 +1,4 @@
-"""When the window's views are redrawn: the graph first, the panels one at a time after it.
+"""When the views are redrawn (the one scheduler): the graph first, the panels one at a time after it.
 
 Drawing everything after every change would block the event loop for 100 ms and more (a
 pyqtgraph panel costs 10–50 ms to update and paint). So a change draws the *core* (graph,
@@ -27,17 +27,19 @@ class Panel:
 
 
 class RedrawScheduler(QObject):
-    """Draws ``core(snapshot)`` and ``panels`` from ``snapshot_of()``, most important first.
+    """Draws ``core(snapshot)`` and ``panels`` from ``app_model.snapshot()``, most important first.
 
-    ``training_share()`` is the fraction of time training needs (0 when not playing).
+    It follows the app model: a new snapshot (``sig_snapshot``) makes the core and the panels
+    whose key changed stale, a new generation (``sig_generation``) every panel, a selection the
+    panels that show it.
     """
 
-    def __init__(self, snapshot_of, core, panels, training_share, parent=None):
+    def __init__(self, app_model, core, panels, parent=None):
         super().__init__(parent)
-        self.snapshot_of = snapshot_of
+        self.snapshot_of = app_model.snapshot
         self.core = core
         self.panels = panels
-        self.training_share = training_share
+        self.training_share = app_model.play.training_share
         self.drawn = {}            # panel name → key it was last drawn with
         self.drawn_at = {}         # panel name → when
         self.core_dirty = False
@@ -46,6 +48,9 @@ class RedrawScheduler(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._tick)
+        app_model.sig_snapshot.connect(self.changed)
+        app_model.sig_generation.connect(self.forget)
+        app_model.sig_selected.connect(self.panels_changed)
 
     @property
     def pacing(self):
@@ -59,7 +64,7 @@ class RedrawScheduler(QObject):
             self.core_dirty = True
         self._schedule()
 
-    def panels_changed(self):
+    def panels_changed(self, *_):
         """A panel became visible or switched what it shows: draw what is stale."""
         self._schedule()
 
@@ -73,11 +78,10 @@ class RedrawScheduler(QObject):
             if panel.visible() and self._stale(panel, snapshot):
                 self._draw_panel(panel, snapshot)
 
-    def drawn_now(self, name):
-        """The panel ``name`` was just drawn from the current snapshot, outside the schedule."""
+    def draw_now(self, name):
+        """Draw the panel ``name`` now, outside the schedule (a click asked for it)."""
         panel = next(p for p in self.panels if p.name == name)
-        self.drawn[name] = panel.key(self.snapshot_of())
-        self.drawn_at[name] = time.perf_counter()
+        self._draw_panel(panel, self.snapshot_of())
 
     def forget(self):
         """Draw every panel again at its next turn (a new trainer, a reset)."""

@@ -4,29 +4,21 @@ Structural settings (data, model, loss, optimizer, batch, seeds) take effect whe
 presses "Apply and rebuild"; the learning rate and the regularisation strength apply live.
 """
 import dataclasses
-import math
 from pathlib import Path
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator, QValidator
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
-                               QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
-                               QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFileDialog, QFrame, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QScrollArea,
+                               QVBoxLayout, QWidget)
 
-from core.data import DATASET_NAMES, DataError, load_csv
+from core.catalog import ACTIVATIONS, DATASETS, LOSSES, MODELS, OPTIMIZERS
+from core.data import DataError, load_csv
 from core.training import TrainerConfig
 
-DATASETS = {"spiral": "Spiral", "circle": "Circle", "xor": "XOR", "gaussian": "Gaussian blobs",
-            "moons": "Moons", "digits": "Digits (8×8 images)", "iris": "Iris (4 features)"}
-TWO_CLASS = ("circle", "xor", "moons")
-MULTI_CLASS = ("spiral", "gaussian")
-DEFAULT_CLASSES = 3  # spiral and gaussian, when TrainerConfig.n_classes is None
-MODELS = {"svm": "Linear SVM", "softmax": "Softmax classifier", "mlp": "MLP (neural network)"}
-LINEAR_LOSS = {"svm": "hinge", "softmax": "softmax"}  # a linear model's name says its loss
-ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "leaky_relu": "leaky ReLU"}
-LOSSES = {"hinge": "Hinge (multiclass SVM)", "softmax": "Softmax cross-entropy"}
-OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov momentum",
-              "rmsprop": "RMSProp", "adam": "Adam"}
+from .form_widgets import LogSpinBox, make_combo, make_form, make_spin, select_key
+
+CHOICES = {key: entry for key, entry in DATASETS.items() if entry.source != "csv"}  # CSV: imported
 DATA_FIELDS = ("dataset", "n_samples", "n_classes", "noise", "data_seed", "val_fraction",
                "csv_path", "standardize")
 LIVE_FIELDS = ("lr", "reg")
@@ -42,39 +34,40 @@ class SetupPanel(QWidget):
 
     sig_rebuild_requested = Signal(object)   # TrainerConfig
     sig_live_changed = Signal(str, float)    # ("lr" | "reg", value)
+    sig_error = Signal(str, str)             # (title, message): a CSV file that can't be read
 
-    def __init__(self, parent=None):
+    def __init__(self, app_model=None, parent=None):
         super().__init__(parent)
         self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
         self.custom_dataset = None
         self._csv_path = ""
         self._applied = TrainerConfig()
 
-        self.dataset = _combo(DATASETS, "The data to classify")
+        self.dataset = make_combo(CHOICES, "The data to classify")
         self.import_csv = QPushButton("Import CSV…")
         self.import_csv.setToolTip("Load a table: numeric feature columns and a label column (the last)")
         self.import_csv.clicked.connect(self.ask_import_csv)
-        self.n_samples = _spin(10, 5000, "Number of points generated", step=50)
-        self.n_classes = _spin(2, 10, "Number of classes (circle, XOR and moons have 2)")
+        self.n_samples = make_spin(10, 5000, "Number of points generated", step=50)
+        self.n_classes = make_spin(2, 10, "Number of classes (circle, XOR and moons have 2)")
         self.noise = QDoubleSpinBox()
         self.noise.setRange(0.0, 2.0)
         self.noise.setSingleStep(0.05)
         self.noise.setToolTip("Standard deviation of the jitter added to each point")
-        self.val_percent = _spin(0, 90, "Share of the data held out for validation", step=5)
+        self.val_percent = make_spin(0, 90, "Share of the data held out for validation", step=5)
         self.val_percent.setSuffix(" %")
-        self.data_seed = _spin(0, 2**31 - 1, "Seed for generating and splitting the data")
+        self.data_seed = make_spin(0, 2**31 - 1, "Seed for generating and splitting the data")
         self.standardize = QCheckBox("Standardize features")
         self.standardize.setToolTip("Zero mean, unit variance per feature (digits, iris and CSV data)")
 
-        self.model = _combo(MODELS, "The classifier to train")
+        self.model = make_combo(MODELS, "The classifier to train")
         self.hidden = QLineEdit()
         self.hidden.setPlaceholderText("e.g. 16,16")
         self.hidden.setToolTip("Hidden layer sizes, comma separated: 16,16 is two layers of 16 units")
         self.hidden.setValidator(QRegularExpressionValidator(QRegularExpression(HIDDEN_PATTERN), self))
-        self.activation = _combo(ACTIVATIONS, "The nonlinearity after each hidden layer")
-        self.seed = _spin(0, 2**31 - 1, "Seed for the initial weights and the batch order")
+        self.activation = make_combo(ACTIVATIONS, "The nonlinearity after each hidden layer")
+        self.seed = make_spin(0, 2**31 - 1, "Seed for the initial weights and the batch order")
 
-        self.loss = _combo(LOSSES, "The data loss (a linear model's name fixes it)")
+        self.loss = make_combo(LOSSES, "The data loss (a linear model's name fixes it)")
         self.margin = QDoubleSpinBox()
         self.margin.setRange(0.0, 10.0)
         self.margin.setSingleStep(0.1)
@@ -82,10 +75,10 @@ class SetupPanel(QWidget):
         self.reg = LogSpinBox(1e-6, 10.0, allow_zero=True)
         self.reg.setToolTip("L2 regularisation strength λ (applies at once)")
 
-        self.optimizer = _combo(OPTIMIZERS, "The update rule")
+        self.optimizer = make_combo(OPTIMIZERS, "The update rule")
         self.lr = LogSpinBox(1e-5, 10.0)
         self.lr.setToolTip("Learning rate (applies at once); the arrows step 1, 2, 5, 10, …")
-        self.batch_size = _spin(0, 100000, "Samples per iteration", step=16)
+        self.batch_size = make_spin(0, 100000, "Samples per iteration", step=16)
         self.batch_size.setSpecialValueText("full batch")
 
         self.apply_button = QPushButton("Apply and rebuild")
@@ -98,6 +91,7 @@ class SetupPanel(QWidget):
         self._lay_out()
         for combo in (self.dataset, self.model, self.activation, self.loss, self.optimizer):
             combo.currentIndexChanged.connect(self._update_state)
+        self.optimizer.currentIndexChanged.connect(self._optimizer_chosen)
         for spin in (self.n_samples, self.n_classes, self.noise, self.val_percent, self.data_seed,
                      self.seed, self.margin, self.batch_size):
             spin.valueChanged.connect(self._update_state)
@@ -106,16 +100,46 @@ class SetupPanel(QWidget):
         self.lr.valueChanged.connect(lambda value: self._live("lr", value))
         self.reg.valueChanged.connect(lambda value: self._live("reg", value))
         self.set_config(TrainerConfig())
+        self.app_model = app_model
+        if app_model is not None:
+            self._follow(app_model)
+
+    def _follow(self, app_model):
+        """Drive ``app_model``: rebuilds, live settings and errors go there; its trainers show here."""
+        self.sig_rebuild_requested.connect(self._rebuild)
+        self.sig_live_changed.connect(app_model.apply_live)
+        self.sig_error.connect(app_model.error)
+        app_model.sig_trainer.connect(self._show_trainer)
+        self._show_trainer(app_model.trainer)
+
+    def _show_trainer(self, trainer):
+        self.set_config(trainer.config, trainer.dataset)
+
+    def _rebuild(self, config):
+        trainer = self.app_model.trainer
+        if trainer.iteration > 0 and QMessageBox.question(
+                self, "Rebuild the model?",
+                f"Rebuilding starts a new model and discards {trainer.iteration} iterations "
+                "of training. Continue?") != QMessageBox.Yes:
+            self._keep_trainer()
+        elif not self.app_model.rebuild(config, self.custom_dataset):
+            self._keep_trainer()
+
+    def _keep_trainer(self):
+        """A rebuild was refused or failed: the panel took the new settings as applied, but the
+        trainer still runs on the old ones, which the panel must show as pending edits."""
+        trainer = self.app_model.trainer
+        self.set_applied(trainer.config, trainer.dataset)
 
     def _lay_out(self):
-        data = _form(("Data set:", self.dataset), ("", self.import_csv), ("Samples:", self.n_samples),
+        data = make_form(("Data set:", self.dataset), ("", self.import_csv), ("Samples:", self.n_samples),
                      ("Classes:", self.n_classes), ("Noise:", self.noise),
                      ("Validation:", self.val_percent), ("Data seed:", self.data_seed),
                      ("", self.standardize))
-        model = _form(("Model:", self.model), ("Hidden layers:", self.hidden),
+        model = make_form(("Model:", self.model), ("Hidden layers:", self.hidden),
                       ("Activation:", self.activation), ("Init seed:", self.seed))
-        loss = _form(("Loss:", self.loss), ("Margin Δ:", self.margin), ("Regularisation λ:", self.reg))
-        optimizer = _form(("Optimizer:", self.optimizer), ("Learning rate:", self.lr),
+        loss = make_form(("Loss:", self.loss), ("Margin Δ:", self.margin), ("Regularisation λ:", self.reg))
+        optimizer = make_form(("Optimizer:", self.optimizer), ("Learning rate:", self.lr),
                           ("Batch size:", self.batch_size))
         buttons = QHBoxLayout()
         buttons.addWidget(self.revert_button)
@@ -141,7 +165,8 @@ class SetupPanel(QWidget):
         column.setContentsMargins(6, 6, 6, 6)
         column.addWidget(scroll, 1)
         column.addLayout(buttons)
-        self._one_column_width = content.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        scroll_bar = scroll.verticalScrollBar().sizeHint().width()
+        self._one_column_width = content.minimumSizeHint().width() + scroll_bar
         self.setMinimumWidth(self._one_column_width + 12)
 
     def _arrange(self, columns):
@@ -173,7 +198,8 @@ class SetupPanel(QWidget):
         if self.hidden.hasAcceptableInput():
             hidden = [int(size) for size in self.hidden.text().split(",")]
         n_classes = self.n_classes.value()
-        if dataset not in MULTI_CLASS or n_classes == DEFAULT_CLASSES:
+        entry = DATASETS[dataset]
+        if not entry.takes_n_classes or n_classes == entry.default_classes:
             n_classes = None
         return dataclasses.replace(
             self._applied, dataset=dataset, n_samples=self.n_samples.value(), n_classes=n_classes,
@@ -186,27 +212,28 @@ class SetupPanel(QWidget):
             batch_size=self.batch_size.value() or None, seed=self.seed.value())
 
     def set_config(self, config, dataset=None):
-        """Show ``config`` as the applied settings; ``dataset`` is what it trains on, if not rebuilt from it."""
+        """Show ``config`` as the applied settings; ``dataset`` is what it trains on, if not rebuilt
+        from it."""
         if config.dataset == "csv":
             self._set_csv_entry(config.csv_path)
         controls = self.findChildren(QWidget)
         blocked = [control.blockSignals(True) for control in controls]
         try:
-            _select(self.dataset, config.dataset)
+            select_key(self.dataset, config.dataset)
             self.n_samples.setValue(config.n_samples)
             self.n_classes.setValue(_class_count(config))
             self.noise.setValue(config.noise)
             self.val_percent.setValue(round(config.val_fraction * 100))
             self.data_seed.setValue(config.data_seed)
             self.standardize.setChecked(config.standardize)
-            _select(self.model, config.model)
+            select_key(self.model, config.model)
             self.hidden.setText(",".join(str(size) for size in config.hidden))
-            _select(self.activation, config.activation)
+            select_key(self.activation, config.activation)
             self.seed.setValue(config.seed)
-            _select(self.loss, config.loss)
+            select_key(self.loss, config.loss)
             self.margin.setValue(config.margin)
             self.reg.setValue(config.reg)
-            _select(self.optimizer, config.optimizer)
+            select_key(self.optimizer, config.optimizer)
             self.lr.setValue(config.lr)
             self.batch_size.setValue(int(config.batch_size or 0))
         finally:
@@ -251,10 +278,10 @@ class SetupPanel(QWidget):
             dataset = load_csv(path, val_fraction=config.val_fraction, seed=config.data_seed)
         except DataError as error:
             message = str(error) if str(path) in str(error) else f"{path}: {error}"
-            QMessageBox.critical(self, "Cannot import CSV", f"{message}\n\nThe current data is kept.")
+            self.sig_error.emit("Cannot import CSV", f"{message}\n\nThe current data is kept.")
             return
         self._set_csv_entry(path)
-        _select(self.dataset, "csv")
+        select_key(self.dataset, "csv")
         config = self.config()
         self._applied = config
         self.custom_dataset = dataset.standardized() if config.standardize else dataset
@@ -278,119 +305,49 @@ class SetupPanel(QWidget):
         setattr(self._applied, name, value)
         self.sig_live_changed.emit(name, value)
 
+    def _optimizer_chosen(self):
+        """Another optimizer starts from its own default learning rate (the catalog's, as in the
+        CLI); the applied one from the rate it runs with. Part of the pending rebuild, not live."""
+        key = self.optimizer.currentData()
+        lr = self._applied.lr if key == self._applied.optimizer else OPTIMIZERS[key].lr
+        self.lr.blockSignals(True)
+        self.lr.setValue(lr)
+        self.lr.blockSignals(False)
+
     def _update_state(self):
         dataset, model = self.dataset.currentData(), self.model.currentData()
-        generated = dataset in DATASET_NAMES
-        self.n_samples.setEnabled(generated)
-        self.noise.setEnabled(generated)
-        self.n_classes.setEnabled(generated and dataset not in TWO_CLASS)
-        if dataset in TWO_CLASS:
-            self.n_classes.setValue(2)
-        self.standardize.setEnabled(not generated)
-        mlp = model == "mlp"
-        self.hidden.setEnabled(mlp)
-        self.activation.setEnabled(mlp)
-        self.loss.setEnabled(mlp)
-        if not mlp:
-            _select(self.loss, LINEAR_LOSS[model])
-        self.margin.setEnabled(self.loss.currentData() == "hinge")
-        valid = self.hidden.hasAcceptableInput() or not mlp
+        data, model = DATASETS[dataset], MODELS[model]
+        self.n_samples.setEnabled(data.takes_n_samples)
+        self.noise.setEnabled(data.takes_noise)
+        self.n_classes.setEnabled(data.takes_n_classes)
+        if data.generated and data.classes is not None:
+            self.n_classes.setValue(data.classes)
+        self.standardize.setEnabled(data.takes_standardize)
+        self.hidden.setEnabled(model.hidden)
+        self.activation.setEnabled(model.hidden)
+        self.loss.setEnabled(model.loss is None)
+        if model.loss is not None:
+            select_key(self.loss, model.loss)
+        self.margin.setEnabled(LOSSES[self.loss.currentData()].takes_margin)
+        valid = self.hidden.hasAcceptableInput() or not model.hidden
         self.hidden.setStyleSheet("" if valid else "QLineEdit { border: 1px solid #d62728; }")
         pending = self.has_pending_changes()
         self.apply_button.setEnabled(valid and pending)
         self.revert_button.setEnabled(pending or not valid)
 
 
-class LogSpinBox(QDoubleSpinBox):
-    """A spin box for rates spanning decades: the arrows step 1, 2, 5, 10, 20, …; typing takes any value.
-
-    With ``allow_zero`` the value can also be 0, shown as "0 (off)".
-    """
-
-    def __init__(self, smallest, largest, allow_zero=False, parent=None):
-        super().__init__(parent)
-        self.setDecimals(12)  # no rounding of small rates
-        self.setRange(0.0 if allow_zero else smallest, largest)
-        self.setKeyboardTracking(False)  # one valueChanged on Enter, not one per keystroke
-        if allow_zero:
-            self.setSpecialValueText("0 (off)")
-        self._ladder = ([0.0] if allow_zero else []) + [
-            m * 10.0 ** e for e in range(math.floor(math.log10(smallest)), math.ceil(math.log10(largest)) + 1)
-            for m in (1, 2, 5) if smallest <= m * 10.0 ** e <= largest]
-
-    def textFromValue(self, value):
-        return f"{value:.4g}"
-
-    def valueFromText(self, text):
-        if text == self.specialValueText():
-            return self.minimum()
-        try:
-            return float(text)
-        except ValueError:
-            return self.value()
-
-    def validate(self, text, pos):
-        if text == self.specialValueText():
-            return QValidator.State.Acceptable, text, pos
-        try:
-            value = float(text)
-        except ValueError:
-            partial = all(ch in "0123456789.eE+-" for ch in text)
-            return (QValidator.State.Intermediate if partial else QValidator.State.Invalid), text, pos
-        inside = self.minimum() <= value <= self.maximum()
-        return (QValidator.State.Acceptable if inside else QValidator.State.Intermediate), text, pos
-
-    def stepBy(self, steps):
-        value = self.value()
-        if steps > 0:
-            above = [v for v in self._ladder if v > value * (1 + 1e-9)]
-            target = above[min(steps, len(above)) - 1] if above else value
-        else:
-            below = [v for v in self._ladder if v < value * (1 - 1e-9)]
-            target = below[max(len(below) + steps, 0)] if below else value
-        self.setValue(target)
-
-
-def _combo(choices, tip):
-    combo = QComboBox()
-    for key, label in choices.items():
-        combo.addItem(label, key)
-    combo.setToolTip(tip)
-    return combo
-
-
-def _form(*rows):
-    form = QFormLayout()
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    for label, field in rows:
-        form.addRow(label, field)
-    return form
-
-
-def _spin(low, high, tip, step=1):
-    spin = QSpinBox()
-    spin.setRange(low, high)
-    spin.setSingleStep(step)
-    spin.setToolTip(tip)
-    return spin
-
-
-def _select(combo, key):
-    index = combo.findData(key)
-    if index >= 0:
-        combo.setCurrentIndex(index)
-
-
 def _class_count(config):
-    if config.n_classes is not None:
-        return int(config.n_classes)
-    return 2 if config.dataset in TWO_CLASS else DEFAULT_CLASSES
+    """The class count a generated data set gets (its fixed one, the chosen one, or its default)."""
+    entry = DATASETS[config.dataset]
+    if entry.classes is not None:
+        return entry.classes
+    return entry.default_classes if config.n_classes is None else int(config.n_classes)
 
 
 def _structural(config):
     """The settings that need a rebuild, the class count spelled out."""
     settings = {k: v for k, v in config.to_dict().items() if k not in LIVE_FIELDS}
-    settings["n_classes"] = _class_count(config) if config.dataset in DATASET_NAMES else None
+    settings["n_classes"] = _class_count(config) if DATASETS[config.dataset].generated else None
     return settings
 
 

@@ -1,6 +1,7 @@
 """The step controls: QActions for each phase, Step, Play/Pause with a speed, Reset.
 
-They live in the Train menu and the step toolbar. Which ones are enabled follows the trainer:
+They live in the Train menu and the step toolbar, with the View menu's "Fit graph" and
+"Expanded loss"; each runs its call on the app model. Which ones are enabled follows the trainer:
 a phase's action only when that phase is next, nothing but Play/Pause and Reset while playing,
 only Reset after training diverged. The next phase's button is highlighted.
 """
@@ -24,15 +25,16 @@ def speed_text(speed):
 
 
 class StepActions(QObject):
-    """Builds the step actions for ``window`` (a MainWindow) and keeps their enabled states."""
+    """The step and view actions on ``app_model``, added to ``parent`` (a window) for their
+    shortcuts; ``fit`` fits the graph to its view."""
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
-        run = window.run_step
+    def __init__(self, app_model, parent, fit):
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.app_model = app_model
 
         def phase(name, text, shortcut, tip):
-            return self._action(name, text, shortcut, tip, lambda: run(text, lambda t: t.step_phase()))
+            return self._action(name, text, shortcut, tip, lambda: app_model.step_phase(text))
 
         self.forward = phase("action_forward", "Forward", "F",
                              "Run the batch through the model so every node gets its value.")
@@ -43,20 +45,26 @@ class StepActions(QObject):
         self.step_node = self._action("action_step_node", "Next node", "N",
                                       "Backpropagate through one node: it receives its upstream "
                                       "gradient and sends downstream = local × upstream.",
-                                      lambda: run("Next node", lambda t: t.step_node(), node_step=True))
+                                      app_model.step_node)
         self.update = phase("action_update", "Update", "U",
                             "Move every parameter a step against its gradient.")
         self.step = self._action("action_step", "Step", "Space",
-                                 "Finish the current iteration (all remaining phases).",
-                                 lambda: run("Step", lambda t: t.step()))
+                                 "Finish the current iteration (all remaining phases).", app_model.step)
         self.play = self._action("action_play", "Play", "P",
                                  "Train continuously at the chosen speed; press again to pause.",
                                  None)
         self.play.setCheckable(True)
-        self.play.toggled.connect(window.set_playing)
+        self.play.toggled.connect(app_model.set_playing)
         self.reset = self._action("action_reset", "Reset", "R",
                                   "Start over: initial weights, iteration 0, empty history.",
-                                  window.reset_training)
+                                  app_model.reset)
+        self.fit = self._action("action_fit", "Fit graph to window", "Ctrl+0",
+                                "Show the whole graph in the window.", fit, tip_name="Fit graph")
+        self.expand_loss = self._action("action_expand_loss", "Expanded loss", "E",
+                                        "Show the loss as elementary ops instead of one fused node "
+                                        "(from the next forward pass).", None)
+        self.expand_loss.setCheckable(True)
+        self.expand_loss.toggled.connect(app_model.set_expand_loss)
         self.phase_actions = {Phase.FORWARD: self.forward, Phase.LOSS: self.loss,
                               Phase.BACKWARD: self.backward, Phase.UPDATE: self.update}
         self.speed = QComboBox()
@@ -66,18 +74,18 @@ class StepActions(QObject):
             self.speed.addItem(speed_text(s), s)
         self.speed.setCurrentIndex(SPEEDS.index(DEFAULT_SPEED))
         self.speed.currentIndexChanged.connect(
-            lambda i: window.play.set_speed(self.speed.itemData(i)))
+            lambda i: app_model.play.set_speed(self.speed.itemData(i)))
         self.toolbar = self._toolbar()
 
-    def _action(self, name, text, shortcut, tip, slot):
-        action = QAction(text, self.window)
+    def _action(self, name, text, shortcut, tip, slot, tip_name=None):
+        action = QAction(text, self.parent_widget)
         action.setObjectName(name)
         action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"{text} ({QKeySequence(shortcut).toString()}): {tip}")
+        action.setToolTip(f"{tip_name or text} ({QKeySequence(shortcut).toString()}): {tip}")
         action.setStatusTip(tip)
         if slot is not None:
             action.triggered.connect(slot)
-        self.window.addAction(action)
+        self.parent_widget.addAction(action)
         return action
 
     def _toolbar(self):
@@ -93,9 +101,14 @@ class StepActions(QObject):
         bar.addWidget(self.speed)
         bar.addSeparator()
         bar.addAction(self.reset)
+        bar.addAction(self.fit)
+        bar.addAction(self.expand_loss)
         return bar
 
-    def populate(self, menu):
+    def populate(self, menu, view_menu):
+        """The step actions into the Train ``menu``, fit and expanded loss into ``view_menu``."""
+        view_menu.addAction(self.fit)
+        view_menu.addAction(self.expand_loss)
         for action in (self.forward, self.loss, self.backward, self.step_node, self.update):
             menu.addAction(action)
         menu.addSeparator()
@@ -109,14 +122,14 @@ class StepActions(QObject):
     def current_speed(self):
         return self.speed.currentData()
 
-    def refresh(self, trainer, playing):
-        """Enable what makes sense now and highlight the next phase's button."""
-        alive = trainer.diverged is None
+    def refresh(self, snapshot, playing):
+        """Enable what makes sense after ``snapshot`` and highlight the next phase's button."""
+        alive = snapshot.diverged is None
         idle = alive and not playing
         for phase, action in self.phase_actions.items():
-            action.setEnabled(idle and trainer.phase is phase)
-            self._mark_next(action, idle and trainer.phase is phase)
-        self.step_node.setEnabled(idle and trainer.phase is Phase.BACKWARD)
+            action.setEnabled(idle and snapshot.phase is phase)
+            self._mark_next(action, idle and snapshot.phase is phase)
+        self.step_node.setEnabled(idle and snapshot.phase is Phase.BACKWARD)
         self.step.setEnabled(idle)
         self.play.setEnabled(alive or playing)
         if self.play.isChecked() != playing:

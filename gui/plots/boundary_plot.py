@@ -6,26 +6,28 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from core.data import DataError, Dataset
+from core.nn import evaluate_spec
 
-from ..errors import show_error
-from .live_widget import LiveWidget
 from .style import FOREGROUND, add_legend, class_colors, make_plot, region_colors
 
 GRID = 100       # the class regions are evaluated on a GRID×GRID raster
 MARGIN = 0.15    # around the data, as a fraction of its extent
 
 
-class BoundaryPlot(LiveWidget):
+class BoundaryPlot(QWidget):
     """Decision regions (argmax of the scores) with the data on top.
 
     Left click adds a training point of the class chosen in the selector, right click removes
-    the point nearest to the cursor; both emit ``sig_dataset_edited`` with the new Dataset.
+    the point nearest to the cursor; both emit ``sig_dataset_edited`` with the new Dataset (or
+    ``sig_error`` when the data can't take the edit), which go to ``app_model`` when given.
     """
 
     sig_dataset_edited = Signal(object)
+    sig_error = Signal(str, str)    # (title, message): an edit the data can't take
 
-    def __init__(self, parent=None):
+    def __init__(self, app_model=None, parent=None):
         super().__init__(parent)
+        self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
         self.class_selector = QComboBox()
         self.class_selector.setToolTip("The class of the points a left click adds")
         hint = QLabel("Click adds a point, right-click removes the nearest")
@@ -68,6 +70,10 @@ class BoundaryPlot(LiveWidget):
         layout.addWidget(self.stack, 1)
         self.setMinimumSize(320, 320)
 
+        self._snapshot = None   # the one last drawn: a zoom redraws its regions
+        if app_model is not None:   # edits retrain there; refused edits are its errors
+            self.sig_dataset_edited.connect(app_model.train_on)
+            self.sig_error.connect(app_model.error)
         self._dataset = None
         self._rect = self._image_rect = None
         self._grid = None
@@ -80,21 +86,24 @@ class BoundaryPlot(LiveWidget):
         return self._classes
 
     # ----- drawing --------------------------------------------------------------------------
-    def draw(self, snapshot, trainer):
-        if trainer.dataset is not self._dataset:
-            self._set_dataset(trainer.dataset, keep_view=False)
+    def show_snapshot(self, snapshot):
+        """Draw ``snapshot`` now (the redraw scheduler decides when)."""
+        self._snapshot = snapshot
+        if snapshot.dataset is not self._dataset:
+            self._set_dataset(snapshot.dataset, keep_view=False)
         if self._grid is None:
             return
-        key = (id(trainer), parameters_key(snapshot.parameters))
+        key = (repr(snapshot.model_spec), parameters_key(snapshot.parameters))
         if key == self._key:
-            return  # same weights, same regions: nothing to compute
+            return  # same model, same weights, same regions: nothing to compute
         self._key = key
-        scores = trainer.predict(self._grid)
+        scores = evaluate_spec(snapshot.model_spec, snapshot.parameters, self._grid)
         self._classes = scores.argmax(axis=1).reshape(GRID, GRID)
         self.image.setImage(self._region_rgb[self._classes], levels=(0, 255), rect=self._image_rect)
 
-    def clear_items(self):
-        self._dataset = self._grid = self._classes = self._key = None
+    def clear(self):
+        """Empty the plot (a new trainer or a reset)."""
+        self._snapshot = self._dataset = self._grid = self._classes = self._key = None
         self.image.clear()
         self.train_points.clear()
         self.val_points.clear()
@@ -116,7 +125,8 @@ class BoundaryPlot(LiveWidget):
         self._update_class_selector(dataset.class_names)
         colors = class_colors(dataset.n_classes)
         self._region_rgb = region_colors(dataset.n_classes)
-        self.train_points.setData(pos=dataset.X_train, brush=[pg.mkBrush(*colors[k]) for k in dataset.y_train])
+        self.train_points.setData(pos=dataset.X_train,
+                                  brush=[pg.mkBrush(*colors[k]) for k in dataset.y_train])
         if dataset.n_val:
             self.val_points.setData(pos=dataset.X_val, brush=[pg.mkBrush(*colors[k]) for k in dataset.y_val])
         else:
@@ -152,9 +162,12 @@ class BoundaryPlot(LiveWidget):
             return
         self._set_grid(rect)
         self._key = None
-        if self._latest is not None:
-            self._stale = True
-            QTimer.singleShot(0, self, self.refresh)
+        if self._snapshot is not None:
+            QTimer.singleShot(0, self, self._redraw)
+
+    def _redraw(self):
+        if self._snapshot is not None:
+            self.show_snapshot(self._snapshot)
 
     def _update_class_selector(self, names):
         if [self.class_selector.itemText(i) for i in range(self.class_selector.count())] == list(names):
@@ -194,7 +207,7 @@ class BoundaryPlot(LiveWidget):
             edited = Dataset(X_train, y_train, X_val, y_val, name=ds.name,
                              class_names=ds.class_names, feature_names=ds.feature_names)
         except DataError as error:
-            show_error(self, "Cannot change the data", str(error))
+            self.sig_error.emit("Cannot change the data", str(error))
             return
         # Show the edit at once; the window retrains on it and redraws the regions.
         self._set_dataset(edited, keep_view=True)

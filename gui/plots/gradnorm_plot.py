@@ -5,20 +5,21 @@ layer; exploding gradients as curves shooting up.
 """
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .live_widget import LiveWidget
 from .style import DecadeAxis, add_legend, make_plot, series_color
 
 PREFIX = "grad_norm/"
 
 
-class GradNormPlot(LiveWidget):
+class GradNormPlot(QWidget):
     """‖∂L/∂p‖ per parameter p (one curve each, weights solid, biases dashed, one colour per layer)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = make_plot(left="gradient norm (log)", bottom="iteration", title="Gradient norm per parameter",
+        self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
+        self.plot = make_plot(left="gradient norm (log)", bottom="iteration",
+                              title="Gradient norm per parameter",
                               axis_items={"left": DecadeAxis("left")})
         item = self.plot.getPlotItem()
         item.setLogMode(y=True)
@@ -31,7 +32,8 @@ class GradNormPlot(LiveWidget):
         layout.addWidget(self.plot)
         self.setMinimumSize(320, 240)
 
-    def draw(self, snapshot, trainer):
+    def show_snapshot(self, snapshot):
+        """Draw ``snapshot`` now (the redraw scheduler decides when)."""
         history = snapshot.history
         names = [key[len(PREFIX):] for key in history if key.startswith(PREFIX)]
         if names != list(self.curves):
@@ -40,15 +42,17 @@ class GradNormPlot(LiveWidget):
             curve.setData(history["iteration"], history[PREFIX + name])
 
     def _make_curves(self, names):
-        self.clear_items()
+        self.clear()
         layers = list(dict.fromkeys(name.rsplit(".", 1)[0] for name in names))
         for name in names:
             layer, kind = name.rsplit(".", 1) if "." in name else (name, "weight")
             style = Qt.PenStyle.DashLine if kind == "bias" else Qt.PenStyle.SolidLine
-            pen = pg.mkPen(series_color(layers.index(layer)), width=1.5 if kind == "weight" else 1, style=style)
+            width = 1.5 if kind == "weight" else 1
+            pen = pg.mkPen(series_color(layers.index(layer)), width=width, style=style)
             self.curves[name] = self.plot.getPlotItem().plot([], [], name=name, pen=pen)
 
-    def clear_items(self):
+    def clear(self):
+        """Empty the plot (a new trainer or a reset)."""
         for curve in self.curves.values():
             self.plot.getPlotItem().removeItem(curve)  # and from the legend
         self.curves = {}

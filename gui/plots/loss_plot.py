@@ -1,9 +1,8 @@
 """Loss and accuracy curves over the iterations, train and validation."""
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from .live_widget import LiveWidget
 from .style import DecadeAxis, TRAIN_COLOR, VAL_COLOR, add_legend, make_plot
 
 # history key → (x key, legend name, pen). Thick or dashed lines over thousands of points
@@ -21,11 +20,12 @@ _ACC_CURVES = {
 MAX_MARKERS = 60  # validation points get markers while they are few enough to tell apart
 
 
-class LossPlot(LiveWidget):
+class LossPlot(QWidget):
     """Loss (data, regularisation, total, validation) above accuracy (train, validation)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
         self.log_scale = QCheckBox("Log scale (loss)")
         self.log_scale.setToolTip("Show the loss axis on a logarithmic scale")
         self.log_scale.toggled.connect(self.set_log_scale)
@@ -63,7 +63,8 @@ class LossPlot(LiveWidget):
     def is_log_scale(self):
         return self.log_scale.isChecked()
 
-    def draw(self, snapshot, trainer):
+    def show_snapshot(self, snapshot):
+        """Draw ``snapshot`` now (the redraw scheduler decides when)."""
         history = snapshot.history
         for key, (x_key, *_) in {**_LOSS_CURVES, **_ACC_CURVES}.items():
             self.curves[key].setData(history[x_key], history[key])
@@ -71,6 +72,7 @@ class LossPlot(LiveWidget):
         for key in ("val_loss", "val_acc"):
             self.curves[key].setSymbol(markers)
 
-    def clear_items(self):
+    def clear(self):
+        """Empty the plot (a new trainer or a reset)."""
         for curve in self.curves.values():
             curve.setData([], [])

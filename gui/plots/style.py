@@ -75,5 +75,6 @@ class DecadeAxis(pg.AxisItem):
         decades = [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)]
         if len(decades) < 2:
             return super().logTickValues(minVal, maxVal, size, stdTicks)
-        minor = [v + math.log10(m) for v in range(math.floor(minVal), math.ceil(maxVal)) for m in range(2, 10)]
+        minor = [v + math.log10(m) for v in range(math.floor(minVal), math.ceil(maxVal))
+                 for m in range(2, 10)]
         return [(1.0, decades), (None, [v for v in minor if minVal < v < maxVal])]

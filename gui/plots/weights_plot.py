@@ -5,16 +5,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .live_widget import LiveWidget
 from .style import BACKGROUND, DIVERGING, FOREGROUND, style_axes
 
 _GAP = 1  # pixels between tiles
 _LABEL_SPACE = 3  # pixels above each row of tiles, for the class names
 
 
-class WeightsPlot(LiveWidget):
+class WeightsPlot(QWidget):
     """A parameter and its gradient, side by side or stacked, colour levels symmetric around 0 (white).
 
     For square images (digits: 64 features = 8×8) the selector also offers the first
@@ -24,6 +23,7 @@ class WeightsPlot(LiveWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
         self.selector = QComboBox()
         self.selector.setToolTip("The parameter to show")
         self.selector.setMinimumContentsLength(18)
@@ -35,6 +35,7 @@ class WeightsPlot(LiveWidget):
         self._side_by_side = None
         self._arrange(side_by_side=True)
         self._entries = []
+        self._snapshot = None
         self._tile_names = ()
 
         top = QHBoxLayout()
@@ -51,8 +52,10 @@ class WeightsPlot(LiveWidget):
         data = self.selector.currentData()
         return None if data is None else tuple(data.split(":", 1))
 
-    def draw(self, snapshot, trainer):
-        self._update_selector(list(snapshot.parameters), trainer.dataset)
+    def show_snapshot(self, snapshot):
+        """Draw ``snapshot`` now (the redraw scheduler decides when)."""
+        self._snapshot = snapshot   # the one last drawn: another choice of parameter redraws it
+        self._update_selector(list(snapshot.parameters), snapshot.dataset)
         if self.selected() is not None:
             self._show(*self.selected(), snapshot)
         self._fit_scene()
@@ -90,7 +93,9 @@ class WeightsPlot(LiveWidget):
         self.view.setMinimumSize(math.ceil(minimum.width()), math.ceil(minimum.height()))
         layout.setGeometry(self.view.range)
 
-    def clear_items(self):
+    def clear(self):
+        """Empty the plot (a new trainer or a reset)."""
+        self._snapshot = None
         self.weights.show_nothing("")
         self.gradient.show_nothing("")
 
@@ -101,7 +106,8 @@ class WeightsPlot(LiveWidget):
         if side and weight_names:
             linear = len(weight_names) == 1
             what = "class templates" if linear else "first-layer filters"
-            entries.insert(0, (f"{weight_names[0]} as {side}×{side} images ({what})", f"tiles:{weight_names[0]}"))
+            first = weight_names[0]
+            entries.insert(0, (f"{first} as {side}×{side} images ({what})", f"tiles:{first}"))
             self._tile_names = tuple(dataset.class_names) if linear else ()
         if entries == self._entries:
             return
@@ -134,9 +140,8 @@ class WeightsPlot(LiveWidget):
         self._fit_scene()
 
     def _on_selection(self):
-        if self._latest is not None:
-            self._stale = True
-            self.refresh()
+        if self._snapshot is not None:
+            self.show_snapshot(self._snapshot)
 
 
 class IndexAxis(pg.AxisItem):

@@ -10,33 +10,37 @@ from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QGraphicsView, QMainWindow, QMenu, QMessageBox
 
 from core.training import TrainerConfig, build_trainer, to_csv_rows
+from gui.app_model import AppModel
+from gui.errors import show_errors_of
 from gui.file_actions import MAX_RECENT, FileActions
 from gui.plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
 
 
 class StandInWindow(QMainWindow):
-    """What FileActions needs from the main window, and no more."""
+    """What FileActions needs around it: an app model, a graph view and plots, and no more."""
 
     def __init__(self, trainer):
         super().__init__()
-        self.trainer = trainer
+        self.app_model = AppModel(parent=self)
+        self.app_model.replace_trainer(trainer)
+        show_errors_of(self.app_model, self)
         self.scene = QGraphicsScene(0, 0, 300, 200)  # a view does not own its scene
         self.scene.addText("loss ← scores ← W·x")
         self.graph_view = QGraphicsView(self.scene)
         self.setCentralWidget(self.graph_view)
         self.plots = [LossPlot(), BoundaryPlot(), WeightsPlot(), GradNormPlot()]
-        self.file_actions = FileActions(self)
+        self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plots)
         self.file_actions.populate(self.menuBar().addMenu("&File"))
         self.replaced = []
+        self.app_model.sig_trainer.connect(self.replaced.append)
 
-    def replace_trainer(self, trainer):
-        self.trainer = trainer
-        self.replaced.append(trainer)
-        for plot in self.plots:
-            plot.show_snapshot(trainer.snapshot(), trainer)
+    @property
+    def trainer(self):
+        return self.app_model.trainer
 
-    def plot_widgets(self):
-        return self.plots
+    @trainer.setter
+    def trainer(self, trainer):
+        self.app_model.replace_trainer(trainer)
 
 
 @pytest.fixture(autouse=True)
@@ -154,7 +158,8 @@ def test_weights_of_another_architecture_are_refused(window, dialogs, tmp_path):
     assert_same(parameters(trainer), before)
 
 
-@pytest.mark.parametrize("action, name", [("export_weights", "w.safetensors"), ("save_session", "s.bpsession"),
+@pytest.mark.parametrize("action, name", [("export_weights", "w.safetensors"),
+                                          ("save_session", "s.bpsession"),
                                           ("export_history", "h.csv"), ("export_plots", "p.png"),
                                           ("export_graph", "g.png")])
 def test_an_unwritable_path_is_reported(window, dialogs, tmp_path, action, name):
@@ -174,7 +179,7 @@ def test_sessions_round_trip_through_the_dialogs(window, dialogs, tmp_path):
     window.file_actions.save_session_action.trigger()
     assert (tmp_path / "run.bpsession").is_file()
 
-    window.replace_trainer(build_trainer(TrainerConfig()))
+    window.app_model.replace_trainer(build_trainer(TrainerConfig()))
     dialogs.open = (str(tmp_path / "run.bpsession"), "")
     window.file_actions.open_session_action.trigger()
 
@@ -255,7 +260,7 @@ def test_a_recent_session_opens_and_a_missing_file_is_removed_with_a_message(win
     dialogs.save = (str(tmp_path / "gone.npz"), "")
     window.file_actions.export_weights()
     (tmp_path / "gone.npz").unlink()
-    window.replace_trainer(build_trainer(TrainerConfig()))
+    window.app_model.replace_trainer(build_trainer(TrainerConfig()))
 
     menu = window.file_actions.recent_menu
     menu.aboutToShow.emit()

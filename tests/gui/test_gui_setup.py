@@ -2,13 +2,17 @@
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from core import cli
+from core.catalog import DATASETS, LOSSES, MODELS, OPTIMIZERS
 from core.training import TrainerConfig, build_trainer
+from gui.errors import show_error
 from gui.setup_panel import LogSpinBox, SetupPanel
 
 
 @pytest.fixture
 def panel(qtbot):
     panel = SetupPanel()
+    panel.sig_error.connect(lambda title, message: show_error(panel, title, message))
     qtbot.addWidget(panel)
     panel.show()
     return panel
@@ -106,7 +110,8 @@ def test_every_emitted_config_builds(panel, qtbot):
         assert trainer.batch_size == 32
 
 
-def test_a_bad_csv_shows_the_file_and_problem_and_keeps_the_settings(panel, qtbot, tmp_path, monkeypatch, critical):
+def test_a_bad_csv_shows_the_file_and_problem_and_keeps_the_settings(panel, qtbot, tmp_path, monkeypatch,
+                                                                     critical):
     bad = tmp_path / "broken.csv"
     bad.write_text("x1,x2,label\n1.0,2.0,a\n3.0,oops,b\n")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(bad), "CSV files (*.csv)"))
@@ -184,3 +189,30 @@ def test_regularisation_steps_down_to_zero_and_back(qtbot):
     assert spin.value() == 0.0 and spin.text() == "0 (off)"
     spin.stepBy(1)
     assert spin.value() == pytest.approx(1e-6)
+
+
+def test_the_choices_are_the_catalogs_keys_and_labels(panel):
+    def items(combo):
+        return {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}
+    assert items(panel.dataset) == {k: e.label for k, e in DATASETS.items() if e.source != "csv"}
+    assert items(panel.model) == {k: e.label for k, e in MODELS.items()}
+    assert items(panel.loss) == {k: e.label for k, e in LOSSES.items()}
+    assert items(panel.optimizer) == {k: e.label for k, e in OPTIMIZERS.items()}
+
+
+def test_choosing_adam_starts_from_adams_default_learning_rate_as_the_cli_does(panel, qtbot):
+    adam = OPTIMIZERS["adam"].lr
+    assert adam != OPTIMIZERS["sgd"].lr == panel.lr.value()
+    with qtbot.assertNotEmitted(panel.sig_live_changed):   # a pending change, not a live one
+        choose(panel.optimizer, "adam")
+    assert panel.lr.value() == adam
+    with qtbot.waitSignal(panel.sig_rebuild_requested) as rebuild:
+        panel.apply()
+    assert rebuild.args[0].optimizer == "adam" and rebuild.args[0].lr == adam
+    args = cli.build_parser().parse_args(["train", "--optimizer", "adam"])
+    assert cli.config_from_args(args).lr == adam
+
+    choose(panel.optimizer, "momentum")
+    assert panel.lr.value() == OPTIMIZERS["momentum"].lr
+    choose(panel.optimizer, "adam")   # the applied optimizer: the rate it runs with
+    assert panel.lr.value() == adam

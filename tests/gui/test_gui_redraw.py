@@ -1,0 +1,35 @@
+"""The one redraw scheduler: a panel that can't be seen waits, and draws the latest snapshot
+when it is shown ("latest wins")."""
+
+
+def points(plot):
+    x = plot.curves["train_loss"].getOriginalDataset()[0]
+    return 0 if x is None else len(x)
+
+
+def test_a_hidden_plot_draws_its_latest_snapshot_when_shown(window, qtbot):
+    window.gradnorm_dock.raise_()   # the loss plot's tab goes behind
+    qtbot.waitUntil(lambda: not window._shown.get(window.loss_dock))
+    window.trainer.run(3)
+    window.refresh()
+    plot = window.loss_plot
+    assert points(plot) == 0
+
+    window.loss_dock.raise_()
+    qtbot.waitUntil(lambda: points(plot) == 3)
+    plot.clear()
+    assert points(plot) == 0
+
+
+def test_while_playing_the_panels_draw_the_latest_snapshot_only(window, qtbot):
+    drawn = []
+    panel = next(p for p in window.redraw.panels if p.name == "loss")
+    draw = panel.draw
+    panel.draw = lambda snapshot: (drawn.append(snapshot.iteration), draw(snapshot))
+    window.steps.set_speed(None)
+    window.app_model.set_playing(True)
+    qtbot.waitUntil(lambda: window.trainer.iteration >= 300, timeout=20_000)
+    window.app_model.set_playing(False)
+    window.redraw.flush()
+    assert drawn[-1] == window.trainer.iteration == points(window.loss_plot)
+    assert len(drawn) < window.trainer.iteration / 10   # no backlog: most iterations never drawn
