@@ -233,7 +233,9 @@ class SetupPanel(QWidget):
         try:
             select_key(self.dataset, config.dataset)
             self.n_samples.setValue(config.n_samples)
-            self.n_classes.setValue(_class_count(config))
+            # a bundled set (digits, iris) has no class count in its config: the data says
+            count = _class_count(config)
+            self.n_classes.setValue(count if count is not None else getattr(dataset, "n_classes", 3))
             self.noise.setValue(config.noise)
             self.val_percent.setValue(round(config.val_fraction * 100))
             self.data_seed.setValue(config.data_seed)

@@ -9,5 +9,6 @@ from .lesson import COURSE, PANELS, Lesson, Step, builtin_lessons, load_lesson
 from .quantities import QUANTITIES
 from .run import LessonRun, Verdict
 
-__all__ = ["COURSE", "PANELS", "QUANTITIES", "Action", "Lesson", "LessonError", "LessonRun", "Step", "Verdict",
+__all__ = ["COURSE", "PANELS", "QUANTITIES", "Action", "Lesson", "LessonError", "LessonRun", "Step",
+           "Verdict",
            "builtin_lessons", "load_lesson", "parse_action"]

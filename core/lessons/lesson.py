@@ -141,7 +141,8 @@ def _setup(table, where):
                 raise ValueError("a trainer setup is trainer = { dataset = …, model = …, … } alone")
             return trainer_config(table["trainer"]), "trainer"
         if "expression" not in table:
-            raise ValueError("expected expression and values (a lab step) or trainer = {…} (a trainer step)")
+            raise ValueError("expected expression and values (a lab step) or trainer = {…} "
+                             "(a trainer step)")
         return LabSetup.from_table(table), "lab"
     except (TypeError, ValueError) as error:
         raise LessonError(f"{where}: {error}") from None
@@ -168,7 +169,8 @@ def _question(table, kind, where):
         raise LessonError(f"{where}: a lesson never writes the answer; the app computes it when asked")
     unknown = sorted(set(table) - QUESTION_FIELDS)
     if unknown:
-        raise LessonError(f"{where}: unknown field {unknown[0]!r}; a question has {', '.join(sorted(QUESTION_FIELDS))}")
+        fields = ", ".join(sorted(QUESTION_FIELDS))
+        raise LessonError(f"{where}: unknown field {unknown[0]!r}; a question has {fields}")
     if not isinstance(table.get("ask"), str) or not table["ask"].strip():
         raise LessonError(f"{where}: 'ask' expected the question's text")
     name = table.get("quantity")

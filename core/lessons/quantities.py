@@ -131,7 +131,8 @@ def _numerical(world, q):
 
 def _passes(world, q):
     if q.get("by") not in ("rows", "columns"):
-        raise ValueError("field 'by': expected 'rows' (one VJP per output entry) or 'columns' (one JVP per input)")
+        raise ValueError("field 'by': expected 'rows' (one VJP per output entry) or 'columns' "
+                         "(one JVP per input entry)")
     expression, values, _ = world.setup.parsed()
     return expression.jacobian(values, by=q["by"], expand=world.setup.expand)
 
@@ -212,7 +213,7 @@ def _trainer_jacobian_row(world, q, key):
 
 
 def _either(lab, trainer):
-    """One quantity computed by ``lab(world, q)`` in a lab step and ``trainer(world, q)`` in a trainer step."""
+    """A quantity computed by ``lab(world, q)`` in a lab step, ``trainer(world, q)`` in a trainer step."""
     return lambda world, q: (lab if world.kind == "lab" else trainer)(world, q)
 
 
@@ -240,9 +241,8 @@ QUANTITIES = {
     "upstream": Quantity(LT, ("node",), _either(lambda w, q: _lab_node(w, q)[1].grad, _trainer_upstream)),
     "downstream": Quantity(LT, ("node",), _either(_lab_downstream, _trainer_downstream), optional=("input",)),
     "local": Quantity(L, ("node",), _lab_local, optional=("input",)),
-    "jacobian_shape": Quantity(LT, ("node",), _jacobian_row("jacobian_shape"), whole=True, optional=("input",)),
-    "jacobian_bytes": Quantity(LT, ("node",), _jacobian_row("jacobian_bytes"), whole=True, optional=("input",)),
-    "gradient_bytes": Quantity(LT, ("node",), _jacobian_row("gradient_bytes"), whole=True, optional=("input",)),
+    **{name: Quantity(LT, ("node",), _jacobian_row(name), whole=True, optional=("input",))
+       for name in ("jacobian_shape", "jacobian_bytes", "gradient_bytes")},
     "tangent": Quantity(L, (), _tangent, optional=("node",)),
     # the formula as a whole
     "output": Quantity(L, (), lambda w, q: w.finished().value),
@@ -292,5 +292,6 @@ def compute(world, question):
         try:
             value = value[index]
         except (IndexError, TypeError):
-            raise ValueError(f"field 'entry': {entry!r} is not an entry of an array of shape {value.shape}") from None
+            raise ValueError(f"field 'entry': {entry!r} is not an entry of an array of shape "
+                             f"{value.shape}") from None
     return value

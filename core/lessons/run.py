@@ -97,7 +97,8 @@ class LessonRun:
         shown, answer = _text(given, tolerance), _text(expected, tolerance)
         if given.size != expected.size:
             correct = False
-            reason = f"the answer has {expected.size} entries" + (f" (shape {expected.shape})" if expected.ndim else "")
+            shape = f" (shape {expected.shape})" if expected.ndim else ""
+            reason = f"the answer has {expected.size} entries{shape}"
         else:
             distance = np.abs(given.reshape(expected.shape) - expected)
             correct = bool(np.all(distance <= tolerance + 1e-9 * np.maximum(1.0, np.abs(expected))))
@@ -121,14 +122,23 @@ class LessonRun:
     # ----- moving on ---------------------------------------------------------------------------
     def advance(self):
         """Carry out the step's actions not yet done, then go to the next step; False at the end."""
-        for k, action in enumerate(self.step.actions):
-            if not self._done[k]:
-                self._checked(f"action {str(action)!r}", lambda a=action: self.world.perform(a))
-                self._done[k] = True
+        while self.do_next() is not None:
+            pass
         if self.at_end:
             return False
         self._enter(self.index + 1)
         return True
+
+    def do_next(self):
+        """Carry out the first action not yet done (the app's "Do it" for one action); returns it,
+        or None when none is left."""
+        for k, action in enumerate(self.step.actions):
+            if not self._done[k]:
+                self._checked(f"action {str(action)!r}", lambda a=action: self.world.perform(a))
+                self._done[k] = True
+                self._mark = self.world.mark()
+                return action
+        return None
 
     def notice(self):
         """Look at the world after the learner did something in the app: mark the step's actions

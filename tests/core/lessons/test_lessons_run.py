@@ -90,3 +90,9 @@ def test_a_step_without_a_question_says_so(tmp_path):
     assert run.step.question is None and not run.ready
     with pytest.raises(LessonError, match=r"lesson\.toml: step 1: this step asks no question"):
         run.expected()
+
+
+def test_do_next_carries_out_one_action_at_a_time(run):
+    assert str(run.do_next()) == "build" and [str(a) for a in run.pending] == ["forward"]
+    assert str(run.do_next()) == "forward" and run.do_next() is None
+    assert run.walk.steps_done == run.walk.op_count
