@@ -56,17 +56,14 @@ def main():
     window.show()
     settle()
     panel = window.lesson_panel
-    window.lesson_dock.raise_()
-    for index, key in enumerate(COURSE):
-        first_question(panel, index)
-        save(window, out / f"lesson-{index + 1}-{key}.png")
-
-    panel.start(COURSE.index("gates"))
+    panel.start(COURSE.index("gates"))      # first, beside the app's own spiral network
     panel.next_step()
     panel.do_next()
     panel.answer("4")
-    screenshots = ROOT / "docs" / "screenshots"
-    save(window, screenshots / "lessons.png")
+    save(window, ROOT / "docs" / "screenshots" / "lessons.png")
+    for index, key in enumerate(COURSE):
+        first_question(panel, index)
+        save(window, out / f"lesson-{index + 1}-{key}.png")
     window.close()
     app.processEvents()
     return 0

@@ -11,7 +11,7 @@ MODES = ("reverse", "forward", "hvp")
 # verb -> (argument: None, "count" or a tuple of words; what the learner is asked, as a phrase)
 LAB_VERBS = {
     "build": (None, "build the graph"),
-    "step": ("count", "step {n} node(s)"),
+    "step": ("count", "step {n:node}"),
     "forward": (None, "step through the whole forward pass"),
     "run": (None, "run the walk to the end"),
     "expand": (None, "switch to the expanded graph"),
@@ -20,9 +20,9 @@ LAB_VERBS = {
 }
 TRAINER_VERBS = {
     "phase": (("next",) + PHASES, "run the {word} phase"),
-    "node": ("count", "step {n} node(s) backward"),
+    "node": ("count", "step {n:node} backward"),
     "iteration": (None, "finish the iteration"),
-    "train": ("count", "train {n} iterations"),
+    "train": ("count", "train {n:iteration}"),
     "expand": (None, "show the loss expanded"),
     "fuse": (None, "show the loss fused"),
     "reset": (None, "reset the model"),
@@ -38,8 +38,8 @@ class Action:
     word: str = ""
 
     def describe(self, kind):
-        """The action in words, e.g. "step 3 node(s)"."""
-        return VERBS[kind][self.verb][1].format(n=self.count, word=self.word)
+        """The action in words, e.g. "step one node", "train 100 iterations"."""
+        return VERBS[kind][self.verb][1].format(n=_Count(self.count), word=self.word)
 
     def __str__(self):
         if self.word:
@@ -70,6 +70,13 @@ def parse_action(text, kind):
             raise ValueError(f"action {text!r}: {verb!r} takes {_takes(argument)}")
         return Action(verb, word=word)
     return Action(verb)
+
+
+class _Count(int):
+    """A count that formats with its noun: ``f"{_Count(1):node}"`` is "one node", 3 gives "3 nodes"."""
+
+    def __format__(self, noun):
+        return f"one {noun}" if self == 1 else f"{int(self)} {noun}s"
 
 
 def _takes(argument):

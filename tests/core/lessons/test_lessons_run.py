@@ -1,7 +1,7 @@
 """A LessonRun: answers and verdicts, and noticing what the learner did in the app."""
 import pytest
 
-from core.lessons import LessonError, builtin_lessons, load_lesson
+from core.lessons import LessonError, builtin_lessons, load_lesson, parse_action
 from core.training.factory import build_trainer
 
 from .helpers import GATES, write
@@ -96,3 +96,9 @@ def test_do_next_carries_out_one_action_at_a_time(run):
     assert str(run.do_next()) == "build" and [str(a) for a in run.pending] == ["forward"]
     assert str(run.do_next()) == "forward" and run.do_next() is None
     assert run.walk.steps_done == run.walk.op_count
+
+
+def test_actions_read_as_words():
+    assert parse_action("step", "lab").describe("lab") == "step one node"
+    assert parse_action("train 100", "trainer").describe("trainer") == "train 100 iterations"
+    assert parse_action("phase backward", "trainer").describe("trainer") == "run the backward phase"
