@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from core.lessons import LessonError, builtin_lessons, load_lesson
-from core.training import Phase
 
 from .file_actions import settings
 from .graph_view import GraphView
@@ -33,12 +32,11 @@ REVEAL_AFTER = 2   # wrong tries before the answer is shown
 
 
 class LabPicture:
-    """A lab walk dressed as the snapshot ``GraphView.show_snapshot`` draws."""
+    """A lab walk dressed as the snapshot ``GraphView.show_snapshot`` draws (with highlight_next off)."""
 
     def __init__(self, walk):
         self.graph = walk.graph()
         self.done_nodes = frozenset(n.id for n in walk.nodes if n.grad is not None)
-        self.phase = Phase.BACKWARD if walk.phase != "forward" else Phase.FORWARD
         self.diverged = None
 
 
@@ -58,7 +56,6 @@ class LessonPanel(QWidget):
         self.chooser = QComboBox(objectName="lesson_list")
         self.start_button = QPushButton("Start", objectName="lesson_start")
         self.text = QTextBrowser(objectName="lesson_text")
-        self.text.setOpenExternalLinks(False)
         self.graph = GraphView()
         self.graph.setObjectName("lesson_graph")
         self.graph.setMinimumHeight(200)
