@@ -96,3 +96,15 @@ def test_the_digits_lesson_installs_its_svm_and_the_setup_panel_shows_it(window,
     assert window.app_model.trainer is panel.run.trainer and dialogs.shown == []
     assert window.setup_panel.n_classes.value() == 10
     assert panel.answer(str(int(panel.run.expected()))).correct
+
+
+def test_a_step_raises_the_panel_it_names_and_a_finished_lesson_is_ticked(window, qtbot):
+    panel = start(window, "four_phases")
+    window.gradnorm_dock.raise_()                   # the loss plot's tab goes behind
+    qtbot.waitUntil(lambda: window.loss_dock.visibleRegion().isEmpty())
+    panel.answer(str(panel.run.expected()))         # step 2 names the loss panel
+    qtbot.waitUntil(lambda: not window.loss_dock.visibleRegion().isEmpty())
+    while panel.next_button.isEnabled():
+        panel.next_step()
+    assert panel.progress.text() == "Lesson complete ✔"
+    assert panel.chooser.itemText(COURSE.index("four_phases")).startswith("✔ ")
