@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from core.data import DataError
 from core.training import Phase
+from core.training.graph_groups import step_shown_node
 from core.training.session import Session
 from core.training.undo import UndoStack
 
@@ -39,6 +40,7 @@ class AppModel(QObject):
         self.generation = 0       # bumped when the trainer is replaced or reset
         self._snapshot = None
         self.selected = None
+        self.step_groups = ()   # the layers the graph draws as one node: Next node steps them as one
         self.expand_loss = False
         self.undo_stack = UndoStack()   # what undo() takes back: steps, resets, new trainers
         self.play = PlayController(lambda: self.trainer, self)
@@ -73,6 +75,7 @@ class AppModel(QObject):
         self.changed(now=True)
         if node_step:
             active = self.snapshot().active_node
+            active = next((g.output for g in self.step_groups if active in g.members), active)
             if active is not None:
                 self.select_node(active)
         return ok
@@ -83,9 +86,10 @@ class AppModel(QObject):
         return self.run(title, lambda t: t.step_phase())
 
     def step_node(self):
-        """Backpropagate through one node and select it."""
+        """Backpropagate through one node as the graph shows it (a collapsed layer is one
+        step) and select it."""
         self.undo_stack.push_step(self.trainer)
-        return self.run("Next node", lambda t: t.step_node(), node_step=True)
+        return self.run("Next node", lambda t: step_shown_node(t, self.step_groups), node_step=True)
 
     def step(self):
         """Finish the current iteration."""
