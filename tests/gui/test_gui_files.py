@@ -330,10 +330,10 @@ def test_a_failed_export_leaves_the_previous_file_as_it_was(window, dialogs, tmp
 
     def full_disk(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(os, "fsync", full_disk)
     dialogs.save = (str(path), "")
-    getattr(window.file_actions, action)()
-    monkeypatch.undo()
+    with monkeypatch.context() as m:   # only the disk fails: the dialogs stay patched
+        m.setattr(os, "fsync", full_disk)
+        getattr(window.file_actions, action)()
     assert len(dialogs.critical) == 1 and "No space left" in dialogs.critical[0][1]
     assert path.read_bytes() == b"the previous export"
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [name]   # no temporary left
