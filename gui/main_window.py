@@ -17,13 +17,14 @@ from .errors import show_errors_of
 from .file_actions import FileActions, settings
 from .graph_view import GraphView
 from .inspector import Inspector
+from .lecture import install as install_lecture_tools
 from .plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
 from .redraw import Panel, RedrawScheduler
+from .screen_fit import fit_to_screen, scrolled
 from .setup_panel import SetupPanel
 from .status_view import StatusView
 from .step_actions import StepActions
 
-FIRST_SIZE = (1280, 800)
 STATUS_MS = 5000
 
 
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
+        column.addWidget(self.status.health)
         column.addWidget(self.hint)
         column.addWidget(self.graph_view, 1)
         self.setCentralWidget(central)
@@ -110,7 +112,7 @@ class MainWindow(QMainWindow):
     def _build_docks(self):
         self.setDockNestingEnabled(True)
         self.inspector_dock = self._dock("Node inspector", "inspector_dock", self.inspector)
-        self.setup_dock = self._dock("Setup", "setup_dock", self.setup_panel)
+        self.setup_dock = self._dock("Setup", "setup_dock", scrolled(self.setup_panel))
         self.loss_dock = self._dock("Loss and accuracy", "loss_dock", self.loss_plot)
         self.boundary_dock = self._dock("Decision boundary", "boundary_dock", self.boundary_plot)
         self.weights_dock = self._dock("Weights", "weights_dock", self.weights_plot)
@@ -126,7 +128,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self):
         bar = self.menuBar()
-        self.file_actions.populate(bar.addMenu("&File"))
+        file_menu = bar.addMenu("&File")
+        self.file_actions.populate(file_menu)
         train, view = bar.addMenu("&Train"), bar.addMenu("&View")
         self.steps.populate(train, view)
         view.addSeparator()
@@ -135,6 +138,7 @@ class MainWindow(QMainWindow):
             toggle = dock.toggleViewAction()
             toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel.")
             view.addAction(toggle)
+        self.lecture = install_lecture_tools(self, file_menu, view)   # themes, presentation, help
 
     def _panels(self):
         model = self.app_model
@@ -198,7 +202,7 @@ class MainWindow(QMainWindow):
             if isinstance(state, QByteArray):
                 self.restoreState(state)
         else:
-            self.resize(*FIRST_SIZE)
+            fit_to_screen(self)
             self.resizeDocks([self.inspector_dock, self.loss_dock, self.boundary_dock],
                              [500, 390, 390], Qt.Horizontal)
             self.resizeDocks([self.inspector_dock], [330], Qt.Vertical)
