@@ -8,15 +8,14 @@ import json
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, Qt
-from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 from core.io import SESSION_SUFFIX, load_weights, save_weights
 from core.training import Trainer, to_csv_rows
 
 from .plots.export import write_plots
-
 
 log = logging.getLogger("backprop_studio")
 
