@@ -166,3 +166,18 @@ def test_the_first_geometry_is_the_preferred_size_or_what_fits():
 def test_the_setup_panel_scrolls_when_the_dock_is_short(window):
     assert window.setup_dock.widget().widget() is window.setup_panel
     assert isinstance(window.findChild(pg.PlotWidget), pg.PlotWidget)
+
+
+def test_array_tables_index_from_0_and_copy_as_text_and_csv(qtbot):
+    from gui.array_view import ArrayView
+    view = ArrayView("W")
+    qtbot.addWidget(view)
+    view.set_array(np.array([[1.5, -2.0], [0.25, 3.0]]))
+    assert view.table.verticalHeaderItem(0).text() == "0"
+    assert view.table.horizontalHeaderItem(1).text() == "1"
+    assert [a.text() for a in view.table.actions()] == ["Copy", "Copy as CSV"]
+    view.table.actions()[1].trigger()
+    assert QApplication.clipboard().text() == "1.5,-2.0\n0.25,3.0\n"
+    view.table.setCurrentCell(1, 1)
+    view.table.actions()[0].trigger()
+    assert QApplication.clipboard().text() == "3.0\n"
