@@ -121,6 +121,8 @@ def apply_plot_theme(view, theme, font):
             if legend is not None:
                 legend.setLabelTextColor(theme.plot_foreground)
                 legend.setLabelTextSize(size)
+                for _, label in legend.items:
+                    label.setText(label.text)   # the new colour and size show once re-rendered
         elif isinstance(item, pg.ColorBarItem):
             style_axes(item)
 
