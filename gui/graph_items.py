@@ -110,11 +110,12 @@ class NodeItem:
         self._set_text(self.subtitle, subtitle)
         self.box.setToolTip(_tooltip(node))
 
-    def set_state(self, value, upstream, pending, done, active, selected, alarm):
+    def set_state(self, value, upstream, pending, done, active, selected, alarm, symbol="∂L"):
         """Show the node's value and gradient; ``pending``: the next phase computes it;
-        ``active``: node stepping just processed it; ``alarm``: training diverged here."""
+        ``active``: node stepping just processed it; ``alarm``: training diverged here;
+        ``symbol`` prefixes the second number (the lab's forward mode shows a tangent there)."""
         self._set_lines(self.value_text, "=", value)
-        self._set_lines(self.grad_text, "∂L", upstream)
+        self._set_lines(self.grad_text, symbol, upstream)
         colour = gradient_colour(upstream)
         look = (colour.rgb(), pending, done, active, selected, alarm)
         if look == self._look:

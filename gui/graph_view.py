@@ -48,6 +48,7 @@ class GraphView(QGraphicsView):
         self.selected = None
         self.marked = frozenset()  # edges labelled around the active node
         self._auto_fit = True
+        self.gradient_symbol = "∂L"   # what the nodes write before their gradient (the lab's own)
         self.legend = QLabel(LEGEND, self)
         self.legend.setObjectName("graph_legend")
         self.legend.setStyleSheet("#graph_legend { background: rgba(255, 255, 255, 215); "
@@ -79,7 +80,7 @@ class GraphView(QGraphicsView):
             item.set_state(
                 value=node.value, upstream=node.upstream, pending=node.id in pending,
                 done=node.id in snapshot.done_nodes, active=node.id == active,
-                selected=node.id == self.selected, alarm=node.id == culprit)
+                selected=node.id == self.selected, alarm=node.id == culprit, symbol=self.gradient_symbol)
         self._update_edges(by_id, active)
 
     def _build(self, graph):

@@ -17,6 +17,7 @@ from .errors import show_errors_of
 from .file_actions import FileActions, settings
 from .graph_view import GraphView
 from .inspector import Inspector
+from .lab import install_lab
 from .plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
 from .redraw import Panel, RedrawScheduler
 from .setup_panel import SetupPanel
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_widgets())
         self._build_menus()
+        self.lab = install_lab(self)   # the Lab workspace beside the trainer (gui/lab/)
         self._shown = {}           # dock → whether it can be seen (a tabbed-away dock stays "visible")
         self.redraw = RedrawScheduler(self.app_model, self._draw_core, self._panels(), self)
         self._connect()

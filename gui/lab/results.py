@@ -1,0 +1,132 @@
+"""The lab's results in words and numbers: the output, gradients, tangents, H·v and node counts."""
+import html
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from ..array_view import fmt
+
+NOTE_STYLE = "color:#8A5A00"
+OK, BAD = "<b style='color:#1B7837'>equal ✓</b>", "<b style='color:#B2182B'>differ ✗</b>"
+
+
+def numbers(a):
+    """A scalar as one number, a small array as its entries (rounded), a large one by its shape."""
+    a = np.asarray(a, dtype=np.float64)
+    if a.size == 1:
+        return fmt(a.reshape(()), 4)
+    if a.size > 24:
+        return f"{a.shape} array in [{fmt(a.min())}, {fmt(a.max())}]"
+    text = np.array2string(a, precision=4, suppress_small=True, separator=", ", max_line_width=60)
+    return text.replace("-", "−")
+
+
+def _rows(mapping):
+    return "".join(f"<tr><td>{html.escape(name)}&nbsp;</td><td><tt>{html.escape(numbers(v))}</tt></td></tr>"
+                   for name, v in mapping.items())
+
+
+def _table(title, mapping):
+    return f"<b>{title}</b><table cellspacing='0' cellpadding='1'>{_rows(mapping)}</table>"
+
+
+def _same(a, b):
+    return OK if np.allclose(np.asarray(a, float), np.asarray(b, float), rtol=1e-6, atol=1e-9) else BAD
+
+
+def results_html(walk, counts):
+    """The HTML the results panel shows for ``walk``; ``counts`` is (fused, expanded) node counts."""
+    if walk is None:
+        return "Type a formula and its values, then Build."
+    fused, expanded = counts
+    parts = [f"<b>{html.escape(walk.message)}</b>",
+             f"Step {walk.steps_done} of {walk.total_steps} · phase: {walk.phase}",
+             f"Nodes: <b>{fused}</b> fused, <b>{expanded}</b> expanded "
+             f"(showing {'expanded' if walk.expand else 'fused'})"]
+    if walk.summed_output:
+        parts.append(f"<span style='{NOTE_STYLE}'>The output is not a scalar: backward starts from "
+                     "upstream 1 in every entry, the gradient of the sum of its entries.</span>")
+    if walk.value is not None:
+        parts.append(f"<b>f</b> = <tt>{html.escape(numbers(walk.value))}</tt>")
+    parts += _MODES[walk.mode](walk)
+    parts.append(node_table(walk))
+    return "<br>".join(parts)
+
+
+def node_table(walk):
+    """Every node reached so far: what it computes, its value and its gradient (or tangent)."""
+    second = {"reverse": "∂f/∂node", "forward": "tangent v̇", "hvp": "∂s/∂node"}[walk.mode]
+    rows = []
+    for node in walk.nodes:
+        if node.value is None:
+            continue
+        other = node.tangent if walk.mode == "forward" else node.grad
+        mark = " style='background:#FFF3C4'" if node.id == walk.active else ""
+        rows.append(f"<tr{mark}><td>{node.id}</td><td>{html.escape(node.text)}</td>"
+                    f"<td align='right'><tt>{html.escape(numbers(node.value))}</tt></td>"
+                    f"<td align='right'><tt>{'' if other is None else html.escape(numbers(other))}</tt></td></tr>")
+    return (f"<b>Nodes</b><table cellspacing='0' cellpadding='2'><tr><th>#</th><th align='left'>computes"
+            f"</th><th>value</th><th>{second}</th></tr>{''.join(rows)}</table>")
+
+
+def _reverse(walk):
+    return [_table("Gradients ∂f/∂variable", walk.gradients)] if walk.gradients is not None else []
+
+
+def _forward(walk):
+    direction = {name: v for name, v in walk.direction.items()}
+    lines = [_table("Direction v", direction)]
+    if walk.tangent is not None:
+        tangent = np.sum(walk.tangent)
+        lines.append(f"Output tangent ḟ = ∇f·v = <tt>{html.escape(numbers(walk.tangent))}</tt>"
+                     + (" (summed: " + fmt(tangent, 4) + ")" if walk.summed_output else ""))
+        dot = walk.reverse_dot
+        lines.append(f"Reverse gradient · v (one backward pass) = <tt>{fmt(dot, 4)}</tt> "
+                     f"{_same(tangent, dot)}")
+    return lines
+
+
+def _hvp(walk):
+    c = walk.counts
+    lines = [f"Graphs: function <b>{c['function']}</b> nodes, its gradient graph "
+             f"<b>{c['gradient']}</b>, the product ·v <b>{c['product']}</b>; the second backward "
+             f"visits <b>{c['second_pass']}</b>",
+             _table("Direction v", walk.direction), _table("∇f (first backward)", walk.gradients)]
+    if walk.hvp is not None:
+        difference = walk.finite_difference()
+        lines.append(_table("H·v (second backward)", walk.hvp))
+        lines.append(_table("(∇f(x+εv) − ∇f(x−εv)) / 2ε, ε = 1e-5", difference) + " "
+                     + _same(_flat(walk.hvp), _flat(difference)).replace("equal", "agree"))
+        explicit = walk.explicit()
+        if explicit is not None:
+            H, product = explicit
+            lines.append(f"<b>H</b> ({H.shape[0]}×{H.shape[1]}, formed from {H.shape[0]} HVPs):"
+                         f"<pre>{html.escape(numbers(H))}</pre>H·v = <tt>{html.escape(numbers(product))}"
+                         f"</tt> {_same(product, _flat(walk.hvp))}")
+    return lines
+
+
+def _flat(mapping):
+    return np.concatenate([np.ravel(v) for v in mapping.values()]) if mapping else np.zeros(0)
+
+
+_MODES = {"reverse": _reverse, "forward": _forward, "hvp": _hvp}
+
+
+class LabResults(QLabel):
+    """The results panel (objectName ``lab_results``)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("lab_results")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.RichText)
+        self.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.setMargin(6)
+
+    def show_walk(self, walk, counts):
+        """Show ``walk``'s results (None: the starting hint)."""
+        with np.errstate(all="ignore"):
+            self.setText(results_html(walk, counts))
