@@ -10,16 +10,20 @@ MARK = "background:#FFD2C2; color:#B2182B; font-weight:bold"
 def marked_html(field, text, error):
     """``error``'s message about ``field`` (its ``text``) with the 1-based column highlighted and a
     caret under it; no marking when the error names no column inside the text."""
-    message = f"<b>{html.escape(field)}</b>: {html.escape(error.message)}"
+    message = f"<b>{_escape(field)}</b>: {_escape(error.message)}"
     column = error.column
     if column is None or not 1 <= column <= len(text) + 1:
         return message
     i = column - 1
     before, at, after = text[:i], text[i:i + 1] or " ", text[i + 1:]
-    line = (f"{html.escape(before)}<span style='{MARK}'>{html.escape(at)}</span>{html.escape(after)}")
+    line = f"{_escape(before)}<span style='{MARK}'>{_escape(at)}</span>{_escape(after)}"
     caret = "&nbsp;" * i + "^"
-    return (f"{message}<br><span style='font-family:monospace; white-space:pre'>{line}<br>"
-            f"<span style='color:#B2182B'>{caret}</span></span>")
+    return (f"{message}<br><span style='font-family:monospace; font-size:11pt; white-space:pre'>{line}<br>"
+            f"<b style='color:#B2182B'>{caret}</b> column {column}</span>")
+
+
+def _escape(text):
+    return html.escape(text, quote=False)   # quotes stay readable: 'foo'
 
 
 class ErrorLabel(QLabel):

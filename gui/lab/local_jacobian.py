@@ -39,7 +39,6 @@ class LocalJacobianPanel(QWidget):
         self.table = QTableWidget()
         self.table.setObjectName("lab_jacobian_matrix")
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.table.setMinimumHeight(120)
         row = QHBoxLayout()
         row.addWidget(self.button)
         row.addWidget(self.input, 1)
@@ -113,4 +112,7 @@ class LocalJacobianPanel(QWidget):
                     cell.setForeground(QColor("#9A9A9A"))
                 self.table.setItem(i, j, cell)
         self.table.resizeColumnsToContents()
+        self.table.resizeRowsToContents()
+        header = self.table.horizontalHeader().height() + 4
+        self.table.setMaximumHeight(header + sum(self.table.rowHeight(i) for i in range(rows)) + 16)
         self.table.show()

@@ -3,32 +3,36 @@ import html
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea
 
 from ..array_view import fmt
 
 NOTE_STYLE = "color:#8A5A00"
+EXPLICIT_LIMIT = 64     # variables' entries up to which H is formed (n HVPs) and shown
+MATRIX_ENTRIES = 144
 OK, BAD = "<b style='color:#1B7837'>equal ✓</b>", "<b style='color:#B2182B'>differ ✗</b>"
 
 
-def numbers(a):
+def numbers(a, entries=24):
     """A scalar as one number, a small array as its entries (rounded), a large one by its shape."""
     a = np.asarray(a, dtype=np.float64)
     if a.size == 1:
         return fmt(a.reshape(()), 4)
-    if a.size > 24:
+    if a.size > entries:
         return f"{a.shape} array in [{fmt(a.min())}, {fmt(a.max())}]"
-    text = np.array2string(a, precision=4, suppress_small=True, separator=", ", max_line_width=60)
-    return text.replace("-", "−")
+    return np.array2string(a, separator=", ", max_line_width=64,
+                           formatter={"float_kind": lambda v: fmt(v, 4)})
 
 
-def _rows(mapping):
-    return "".join(f"<tr><td>{html.escape(name)}&nbsp;</td><td><tt>{html.escape(numbers(v))}</tt></td></tr>"
-                   for name, v in mapping.items())
-
-
-def _table(title, mapping):
-    return f"<b>{title}</b><table cellspacing='0' cellpadding='1'>{_rows(mapping)}</table>"
+def variable_table(headers, columns):
+    """A table with one row per variable: ``columns`` are ``{variable: array}``, one per header."""
+    names = list(columns[0]) if columns else []
+    head = "".join(f"<th align='right'>&nbsp;{html.escape(h)}</th>" for h in headers)
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td>"
+        + "".join(f"<td align='right'><tt>&nbsp;{html.escape(numbers(c[name]))}</tt></td>" for c in columns)
+        + "</tr>" for name in names)
+    return f"<table cellspacing='0' cellpadding='1'><tr><th></th>{head}</tr>{rows}</table>"
 
 
 def _same(a, b):
@@ -56,7 +60,7 @@ def results_html(walk, counts):
 
 def node_table(walk):
     """Every node reached so far: what it computes, its value and its gradient (or tangent)."""
-    second = {"reverse": "∂f/∂node", "forward": "tangent v̇", "hvp": "∂s/∂node"}[walk.mode]
+    second = {"reverse": "∂f/∂node", "forward": "tangent ẋ", "hvp": "∂s/∂node"}[walk.mode]
     rows = []
     for node in walk.nodes:
         if node.value is None:
@@ -71,12 +75,11 @@ def node_table(walk):
 
 
 def _reverse(walk):
-    return [_table("Gradients ∂f/∂variable", walk.gradients)] if walk.gradients is not None else []
+    return [variable_table(["∂f/∂variable"], [walk.gradients])] if walk.gradients is not None else []
 
 
 def _forward(walk):
-    direction = {name: v for name, v in walk.direction.items()}
-    lines = [_table("Direction v", direction)]
+    lines = [variable_table(["direction v"], [walk.direction])]
     if walk.tangent is not None:
         tangent = np.sum(walk.tangent)
         lines.append(f"Output tangent ḟ = ∇f·v = <tt>{html.escape(numbers(walk.tangent))}</tt>"
@@ -91,19 +94,21 @@ def _hvp(walk):
     c = walk.counts
     lines = [f"Graphs: function <b>{c['function']}</b> nodes, its gradient graph "
              f"<b>{c['gradient']}</b>, the product ·v <b>{c['product']}</b>; the second backward "
-             f"visits <b>{c['second_pass']}</b>",
-             _table("Direction v", walk.direction), _table("∇f (first backward)", walk.gradients)]
-    if walk.hvp is not None:
-        difference = walk.finite_difference()
-        lines.append(_table("H·v (second backward)", walk.hvp))
-        lines.append(_table("(∇f(x+εv) − ∇f(x−εv)) / 2ε, ε = 1e-5", difference) + " "
-                     + _same(_flat(walk.hvp), _flat(difference)).replace("equal", "agree"))
-        explicit = walk.explicit()
-        if explicit is not None:
-            H, product = explicit
-            lines.append(f"<b>H</b> ({H.shape[0]}×{H.shape[1]}, formed from {H.shape[0]} HVPs):"
-                         f"<pre>{html.escape(numbers(H))}</pre>H·v = <tt>{html.escape(numbers(product))}"
-                         f"</tt> {_same(product, _flat(walk.hvp))}")
+             f"visits <b>{c['second_pass']}</b> (s = ∇f·v)"]
+    if walk.hvp is None:
+        lines.append(variable_table(["v", "∇f (first backward)"], [walk.direction, walk.gradients]))
+        return lines
+    difference = walk.finite_difference()
+    lines.append(variable_table(["v", "∇f", "H·v (2nd backward)", "finite difference"],
+                                [walk.direction, walk.gradients, walk.hvp, difference]))
+    lines.append("finite difference (∇f(x+εv) − ∇f(x−εv)) / 2ε, ε = 1e-5: "
+                 + _same(_flat(walk.hvp), _flat(difference)).replace("equal", "agrees"))
+    explicit = walk.explicit(limit=EXPLICIT_LIMIT)
+    if explicit is not None:
+        H, product = explicit
+        lines.append(f"<b>H</b> formed explicitly ({H.shape[0]}×{H.shape[1]}, one HVP per column):"
+                     f"<pre>{html.escape(numbers(H, MATRIX_ENTRIES))}</pre>"
+                     f"H·v = <tt>{html.escape(numbers(product))}</tt> {_same(product, _flat(walk.hvp))}")
     return lines
 
 
@@ -114,19 +119,26 @@ def _flat(mapping):
 _MODES = {"reverse": _reverse, "forward": _forward, "hvp": _hvp}
 
 
-class LabResults(QLabel):
-    """The results panel (objectName ``lab_results``)."""
+class LabResults(QScrollArea):
+    """The results panel: ``label`` (objectName ``lab_results``) in a scroll area."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("lab_results")
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.RichText)
-        self.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        self.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.setMargin(6)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        self.label = QLabel()
+        self.label.setObjectName("lab_results")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.RichText)
+        self.label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.label.setMargin(6)
+        self.setWidget(self.label)
+
+    def text(self):
+        return self.label.text()
 
     def show_walk(self, walk, counts):
         """Show ``walk``'s results (None: the starting hint)."""
         with np.errstate(all="ignore"):
-            self.setText(results_html(walk, counts))
+            self.label.setText(results_html(walk, counts))

@@ -16,6 +16,7 @@ from ..array_view import fmt
 TICK_MS = 160
 FRESH = QColor("#FFE07A")        # the column or row the last pass filled
 FILLED = QColor("#F3F7FB")
+ZERO_TEXT = QColor("#9A9A9A")
 WAYS = {"columns": "Forward: n JVPs, one column each", "rows": "Reverse: m VJPs, one row each"}
 METER_ROWS = ("passes", "primitive evaluations", "time")
 
@@ -118,17 +119,14 @@ class JacobianReveal(QWidget):
         self.table.clear()
         self.table.setRowCount(m)
         self.table.setColumnCount(n)
-        self.table.setHorizontalHeaderLabels(self._input_names())
+        self.table.setHorizontalHeaderLabels(entry_names(self.expr.variables, self.passes.values))
+        self.table.setVerticalHeaderLabels(entry_names(["f"], {"f": np.zeros(self._out_shape())}))
         self.caption.setText(f"{WAYS[by]}: J is {m}×{n}.")
         self.timer.setInterval(interval)
         self.timer.start()
 
-    def _input_names(self):
-        names = []
-        for name in self.expr.variables:
-            size = self.passes.values[name].size
-            names += [name] if size == 1 else [f"{name}[{k}]" for k in range(size)]
-        return names
+    def _out_shape(self):
+        return self.expr.evaluate(self.passes.values, self.expand).shape
 
     def _tick(self):
         try:
@@ -147,6 +145,8 @@ class JacobianReveal(QWidget):
             cell = QTableWidgetItem(fmt(entry))
             cell.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             cell.setBackground(FRESH)
+            if entry == 0:
+                cell.setForeground(ZERO_TEXT)
             self.table.setItem(r, c, cell)
         self.table.resizeColumnsToContents()
         self._show_cost(self.passes.cost)
@@ -174,3 +174,12 @@ class JacobianReveal(QWidget):
     def matrix(self):
         """J as filled so far (NaN where no pass has reached), or None."""
         return None if self.passes is None else np.array(self.passes.J)
+
+
+def entry_names(variables, values):
+    """Column names of J: each variable's entries, row-major ("W[0,1]"), a scalar by its name."""
+    names = []
+    for name in variables:
+        shape = np.shape(values[name])
+        names += [name] if not shape else [f"{name}[{','.join(map(str, i))}]" for i in np.ndindex(shape)]
+    return names

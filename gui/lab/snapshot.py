@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-SYMBOLS = {"reverse": "∂f", "forward": "v̇", "hvp": "∂s"}
+SYMBOLS = {"reverse": "∂f", "forward": "ẋ", "hvp": "∂s"}   # ẋ: a tangent (v̇ draws badly in boxes)
 
 
 @dataclass(frozen=True)
