@@ -20,7 +20,6 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
 
 from core.data import CSVError, load_csv  # noqa: E402
 from core.io import SessionError, WeightsError, load_session, read_weights  # noqa: E402

@@ -1,7 +1,19 @@
 """Backprop Studio's Qt-free core: the autodiff engine, models, optimizers, data and training."""
-from .autodiff import (AnomalyError, GradcheckError, Tensor, detect_anomaly, grad, gradcheck,
-                       gradients, hvp, jacobian, jvp, no_grad, vjp)
 from . import functional
+from .autodiff import (
+                       AnomalyError,
+                       GradcheckError,
+                       Tensor,
+                       detect_anomaly,
+                       grad,
+                       gradcheck,
+                       gradients,
+                       hvp,
+                       jacobian,
+                       jvp,
+                       no_grad,
+                       vjp,
+)
 
 __version__ = "0.1.0"  # the one place the version is written: pyproject.toml and --version read it
 

@@ -31,8 +31,19 @@ from types import MappingProxyType
 
 from .data import load_digits, load_iris
 from .data.generators import DEFAULT_CLASSES, FIXED_CLASSES
-from .nn import (MLP, LeakyReLU, LinearSVM, ReLU, Sigmoid, SoftmaxClassifier, Tanh, hinge_loss,
-                 hinge_loss_expanded, softmax_loss, softmax_loss_expanded)
+from .nn import (
+    MLP,
+    LeakyReLU,
+    LinearSVM,
+    ReLU,
+    Sigmoid,
+    SoftmaxClassifier,
+    Tanh,
+    hinge_loss,
+    hinge_loss_expanded,
+    softmax_loss,
+    softmax_loss_expanded,
+)
 from .optim import SGD, Adam, RMSProp
 
 

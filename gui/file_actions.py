@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 from core.io import SESSION_SUFFIX, load_weights, save_weights
 from core.training import Trainer, to_csv_rows
 
-
 log = logging.getLogger("backprop_studio")
 
 ORGANIZATION, APPLICATION = "BackpropStudio", "Backprop Studio"

@@ -5,8 +5,12 @@ then only re-coloured and re-texted, so redrawing at 30 Hz stays cheap.
 """
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import (QGraphicsPathItem, QGraphicsPolygonItem, QGraphicsRectItem,
-                               QGraphicsSimpleTextItem)
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+)
 
 from .array_view import gradient_colour, shape_text, summary_lines
 

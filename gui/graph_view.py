@@ -122,7 +122,7 @@ class GraphView(QGraphicsView):
 
     def _update_edges(self, by_id, active):
         grads = {}
-        for key, (_, edge) in self.edge_items.items():
+        for key in self.edge_items:
             consumer, k = key
             downstream = by_id[consumer].downstream
             grads[key] = None if downstream is None else downstream[k]

@@ -4,12 +4,42 @@ Importing the rule modules makes their primitives (each enters ``REGISTRY`` when
 module then gives Tensor its operators (``+ - * / ** @ -x x[i]``) and methods (``.sum()``,
 ``.tanh()``, ``.reshape()``, …), which call them.
 """
-from .elementwise import (abs_, add, clip, cos, div, exp, leaky_relu, log, maximum, mul, neg, power,
-                          relu, sigmoid, sin, sqrt, sub, tanh, where)
+from .elementwise import (
+    abs_,
+    add,
+    clip,
+    cos,
+    div,
+    exp,
+    leaky_relu,
+    log,
+    maximum,
+    mul,
+    neg,
+    power,
+    relu,
+    sigmoid,
+    sin,
+    sqrt,
+    sub,
+    tanh,
+    where,
+)
 from .fused import log_softmax, multiclass_hinge_loss, softmax_cross_entropy
 from .linalg import matmul
-from .shape_ops import (broadcast_to, concatenate, getitem, max_, mean, reshape, stack, sum_,
-                        sum_to, transpose, unindex)
+from .shape_ops import (
+    broadcast_to,
+    concatenate,
+    getitem,
+    max_,
+    mean,
+    reshape,
+    stack,
+    sum_,
+    sum_to,
+    transpose,
+    unindex,
+)
 from .tensor import Tensor
 
 __all__ = ["abs_", "add", "clip", "cos", "div", "exp", "leaky_relu", "log", "maximum", "mul",

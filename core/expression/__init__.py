@@ -10,6 +10,6 @@ from .modes import ForwardWalk, HvpWalk
 from .values import parse_values
 from .walk import Walk
 
-__all__ = ["BY_KEY", "EXAMPLES", "JACOBIAN_LIMIT", "MAX_DEPTH", "MAX_LENGTH", "Example", "Expression", "ExpressionError",
-           "ForwardWalk", "HvpWalk", "JacobianCost", "JacobianPasses", "LabNode", "LocalJacobian", "Walk", "parse",
-           "parse_values"]
+__all__ = ["BY_KEY", "EXAMPLES", "JACOBIAN_LIMIT", "MAX_DEPTH", "MAX_LENGTH", "Example", "Expression",
+           "ExpressionError", "ForwardWalk", "HvpWalk", "JacobianCost", "JacobianPasses", "LabNode",
+           "LocalJacobian", "Walk", "parse", "parse_values"]

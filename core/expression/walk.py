@@ -38,8 +38,8 @@ def summary(a):
 class Walk:
     """Reverse mode on a built graph: ``step()`` processes one node, ``run()`` all of them.
 
-    ``phase`` is "forward", ("gradient" in an HVP walk,) "backward" or "done"; ``active`` the id of the node the last step
-    processed; ``message`` says what it did. ``summed_output`` is True when the output is not
+    ``phase`` is "forward", ("gradient" in an HVP walk,) "backward" or "done"; ``active`` the id of
+    the node the last step processed; ``message`` says what it did. ``summed_output`` is True when the output is not
     a scalar, so backward starts from ones (the gradient of the output's sum); ``note`` then
     says so in words (else it is "").
     """

@@ -1,10 +1,16 @@
 """Layers, models, losses and regularisation built on the autodiff engine (Qt-free)."""
 from .init import INITS, init_weight
 from .layers import ACTIVATIONS, Activation, LeakyReLU, Linear, ReLU, Sigmoid, Tanh, make_activation
-from .losses import (EXPANDED_LOSSES, LOSSES, get_loss, hinge_loss, hinge_loss_expanded,
-                     softmax_loss, softmax_loss_expanded)
-from .models import (MLP, MODEL_TYPES, LinearSVM, Sequential, SoftmaxClassifier, build_model,
-                     evaluate_spec)
+from .losses import (
+                     EXPANDED_LOSSES,
+                     LOSSES,
+                     get_loss,
+                     hinge_loss,
+                     hinge_loss_expanded,
+                     softmax_loss,
+                     softmax_loss_expanded,
+)
+from .models import MLP, MODEL_TYPES, LinearSVM, Sequential, SoftmaxClassifier, build_model, evaluate_spec
 from .module import Module
 from .regularization import l2_penalty
 

@@ -3,7 +3,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from .style import DecadeAxis, TRAIN_COLOR, VAL_COLOR, add_legend, make_plot
+from .style import TRAIN_COLOR, VAL_COLOR, DecadeAxis, add_legend, make_plot
 
 # history key → (x key, legend name, pen). Thick or dashed lines over thousands of points
 # cost tens of milliseconds per frame, so only the main curves are a little thicker.

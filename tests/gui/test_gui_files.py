@@ -278,6 +278,7 @@ def test_a_recent_session_opens_and_a_missing_file_is_removed_with_a_message(win
 
 def test_file_actions_in_the_main_window(qtbot, dialogs, tmp_path, monkeypatch):
     from PySide6.QtGui import QAction
+
     from gui import MainWindow
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
     window = MainWindow()

@@ -77,7 +77,7 @@ def test_the_activation_shows_upstream_times_local_rows(qtbot, activation, local
     assert section.chain is not None and not section.check.isHidden()
     assert section.chain.headers == ("entry", "input", "upstream", "× local", "= downstream")
     assert len(section.chain.rows) == 4 and "= downstream" in section.check.text()
-    for entry, x, upstream, factor, downstream in section.chain.rows:
+    for _entry, x, upstream, factor, downstream in section.chain.rows:
         assert factor == pytest.approx(local(x), rel=1e-9)
         assert upstream * factor == pytest.approx(downstream, rel=1e-9, abs=1e-15)
 
@@ -97,7 +97,7 @@ def test_a_broadcast_bias_sums_the_upstream_gradient(backward_done):
     _, snapshot = backward_done
     add = next(n for n in snapshot.graph if n.op == "add" and len(n.shape) == 2)
     check = chain_check(add, 1, {n.id: n.value for n in snapshot.graph})
-    for (entry, total, local, downstream), j in zip(check.rows, range(4)):
+    for (_entry, total, local, downstream), j in zip(check.rows, range(4)):
         assert total == pytest.approx(add.upstream[:, j].sum())
         assert local == pytest.approx(1.0) and downstream == pytest.approx(total)
 

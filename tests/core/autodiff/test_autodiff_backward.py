@@ -8,7 +8,6 @@ from core import functional as F
 from core.autodiff import BackwardStep, backward_steps, enable_grad, toposort, trace
 from tests.core.autodiff.helpers import leaf
 
-
 # ----- the lecture's sigmoid neuron -------------------------------------------------------
 NEURON = {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0}
 NEURON_GRADS = {"w0": -0.20, "x0": 0.39, "w1": -0.39, "x1": -0.59, "w2": 0.20}

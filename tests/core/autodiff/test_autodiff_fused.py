@@ -7,8 +7,15 @@ from hypothesis import strategies as st
 
 from core import Tensor, grad, hvp
 from core import functional as F
-from tests.core.autodiff.helpers import (SETTINGS, arrays, hinge_safe, leaf, op_nodes, scores_and_labels,
-                                         shapes)
+from tests.core.autodiff.helpers import (
+    SETTINGS,
+    arrays,
+    hinge_safe,
+    leaf,
+    op_nodes,
+    scores_and_labels,
+    shapes,
+)
 
 
 def sigmoid_composed(x):
@@ -71,7 +78,7 @@ def test_softmax_cross_entropy_fused_matches_composed(case):
     scores, y = case
     fused = lambda s: F.softmax_cross_entropy(s, y)  # noqa: E731
     for composed in (softmax_ce_from_log_softmax, softmax_ce_from_elementary_ops):
-        assert_same_value_and_gradient(fused, lambda s: composed(s, y), scores)
+        assert_same_value_and_gradient(fused, lambda s, composed=composed: composed(s, y), scores)
     v = np.random.default_rng(0).standard_normal(scores.shape)
     np.testing.assert_allclose(hvp(fused, [scores], [v])[0],
                                hvp(lambda s: softmax_ce_from_log_softmax(s, y), [scores], [v])[0],

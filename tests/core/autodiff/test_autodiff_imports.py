@@ -45,37 +45,6 @@ def _graph():
     return edges
 
 
-def _cycle(edges):
-    """A list of modules that import each other in a circle, or None."""
-    state, stack = {}, []
-
-    def visit(module):
-        state[module] = "open"
-        stack.append(module)
-        for target in sorted(edges[module]):
-            if state.get(target) == "open":
-                return stack[stack.index(target):] + [target]
-            if target not in state:
-                found = visit(target)
-                if found:
-                    return found
-        stack.pop()
-        state[module] = "done"
-        return None
-
-    for module in sorted(edges):
-        if module not in state:
-            found = visit(module)
-            if found:
-                return found
-    return None
-
-
-def test_no_two_engine_modules_import_each_other():
-    cycle = _cycle({m: t for m, t in _graph().items() if m != NAME})  # the package imports all
-    assert cycle is None, " → ".join(cycle)
-
-
 def test_the_chain_runs_in_the_documented_order():
     edges = _graph()
     order = ["state", "tensor", "primitive", "namespaces", "elementwise", "shape_ops", "linalg",

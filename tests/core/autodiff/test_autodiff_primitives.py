@@ -17,8 +17,18 @@ import core.nn
 from core import functional as F
 from core import gradcheck
 from core.autodiff import REGISTRY, ops
-from tests.core.autodiff.helpers import (FEW, SETTINGS, away_from, arrays, axes_for, broadcast_pairs,
-                                         hinge_safe, scores_and_labels, separated, shapes)
+from tests.core.autodiff.helpers import (
+    FEW,
+    SETTINGS,
+    arrays,
+    away_from,
+    axes_for,
+    broadcast_pairs,
+    hinge_safe,
+    scores_and_labels,
+    separated,
+    shapes,
+)
 
 # Every primitive is gradchecked by at least one case below (see test_every_primitive_is_checked).
 CHECKED = set()

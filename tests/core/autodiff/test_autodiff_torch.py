@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from core import Tensor, hvp, jacobian, jvp
 from core import functional as F
-from tests.core.autodiff.helpers import MANY, SETTINGS
+from tests.core.autodiff.helpers import MANY
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
@@ -131,7 +131,8 @@ STEPS = {
     "stack": (lambda h, x, y, W: F.stack([h, x * y], axis=0).sum(axis=0),
               lambda h, x, y, W: torch.stack([h, x * y], dim=0).sum(dim=0)),
     "softmax": (lambda h, x, y, W: F.softmax(h, axis=1), lambda h, x, y, W: torch.softmax(h, dim=1)),
-    "center": (lambda h, x, y, W: h - h.mean(axis=0, keepdims=True), lambda h, x, y, W: h - h.mean(dim=0, keepdim=True)),
+    "center": (lambda h, x, y, W: h - h.mean(axis=0, keepdims=True),
+               lambda h, x, y, W: h - h.mean(dim=0, keepdim=True)),
 }
 LABELS = np.array([0, 3, 1, 1, 2])
 HEADS = {

@@ -1,7 +1,8 @@
 """Dataset: shapes, validation messages, and standardisation from the training split only."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from core.data import DataError, Dataset

@@ -1,9 +1,10 @@
 """make_dataset: the toy 2-D sets, deterministic per seed, with clear errors."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from core.data import DATASET_NAMES, DataError, Dataset, make_dataset
+from core.data import DATASET_NAMES, Dataset, make_dataset
 
 MULTICLASS = ("spiral", "gaussian")
 TWO_CLASS = ("circle", "xor", "moons")

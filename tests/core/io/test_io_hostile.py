@@ -61,6 +61,7 @@ def test_deep_json_in_every_weights_format_is_a_weights_error(tmp_path):
 
 def test_deep_json_in_onnx_metadata_is_a_weights_error(tmp_path):
     import onnx
+
     from core.io import save_weights
     save_weights(LinearSVM(2, 3), tmp_path / "w.onnx")
     proto = onnx.load(tmp_path / "w.onnx")
@@ -119,6 +120,7 @@ def test_a_huge_safetensors_shape_is_refused(tmp_path):
 
 def test_a_huge_onnx_initializer_is_refused(tmp_path):
     import onnx
+
     from core.io import save_weights
     save_weights(LinearSVM(2, 3), tmp_path / "w.onnx")
     proto = onnx.load(tmp_path / "w.onnx")

@@ -6,8 +6,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from core.io import SessionError, load_session, read_session, save_session
-from core.io import files
+from core.io import SessionError, files, load_session, read_session, save_session
 from core.io.session import _decode, _encode, _pack
 from core.training import TrainerConfig, build_trainer
 

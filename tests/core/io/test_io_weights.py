@@ -4,11 +4,11 @@ import os
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from core.io import WEIGHT_FORMATS, WeightsError, load_weights, read_weights, save_weights
-from core.io import files, formats
+from core.io import WEIGHT_FORMATS, WeightsError, files, formats, load_weights, read_weights, save_weights
 from core.nn import MLP, LinearSVM, SoftmaxClassifier, build_model
 
 X = np.random.default_rng(0).standard_normal((7, 2))

@@ -3,10 +3,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import Tensor, gradcheck, gradients, jvp, hvp
+from core import Tensor, gradcheck, gradients, hvp, jvp
 from core.autodiff import toposort
-from core.nn import (LinearSVM, get_loss, hinge_loss, hinge_loss_expanded, l2_penalty,
-                     softmax_loss, softmax_loss_expanded)
+from core.nn import (
+    LinearSVM,
+    get_loss,
+    hinge_loss,
+    hinge_loss_expanded,
+    l2_penalty,
+    softmax_loss,
+    softmax_loss_expanded,
+)
 
 PAIRS = [(hinge_loss, hinge_loss_expanded), (softmax_loss, softmax_loss_expanded)]
 

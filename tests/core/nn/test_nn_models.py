@@ -4,8 +4,18 @@ import numpy as np
 import pytest
 
 from core import gradcheck, no_grad
-from core.nn import (MLP, LeakyReLU, Linear, LinearSVM, ReLU, SoftmaxClassifier, build_model,
-                     hinge_loss, l2_penalty, softmax_loss)
+from core.nn import (
+    MLP,
+    LeakyReLU,
+    Linear,
+    LinearSVM,
+    ReLU,
+    SoftmaxClassifier,
+    build_model,
+    hinge_loss,
+    l2_penalty,
+    softmax_loss,
+)
 
 MODELS = {
     "mlp": lambda: MLP(2, [16, 16], 3),
