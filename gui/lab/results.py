@@ -66,10 +66,11 @@ def node_table(walk):
         if node.value is None:
             continue
         other = node.tangent if walk.mode == "forward" else node.grad
+        other = "" if other is None else html.escape(numbers(other))
         mark = " style='background:#FFF3C4'" if node.id == walk.active else ""
         rows.append(f"<tr{mark}><td>{node.id}</td><td>{html.escape(node.text)}</td>"
                     f"<td align='right'><tt>{html.escape(numbers(node.value))}</tt></td>"
-                    f"<td align='right'><tt>{'' if other is None else html.escape(numbers(other))}</tt></td></tr>")
+                    f"<td align='right'><tt>{other}</tt></td></tr>")
     return (f"<b>Nodes</b><table cellspacing='0' cellpadding='2'><tr><th>#</th><th align='left'>computes"
             f"</th><th>value</th><th>{second}</th></tr>{''.join(rows)}</table>")
 

@@ -6,8 +6,16 @@ input take one reverse pass against n forward ones, and a one-input curve the ot
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.expression import JACOBIAN_LIMIT, ExpressionError
 
@@ -48,8 +56,8 @@ class JacobianReveal(QWidget):
         self.meter_cells = {}
         self.meter.addWidget(QLabel("<b>Cost meter</b>"), 0, 0)
         for c, by in enumerate(WAYS, start=1):
-            self.meter.addWidget(QLabel(f"<b>{'forward (JVPs)' if by == 'columns' else 'reverse (VJPs)'}</b>"),
-                                 0, c, Qt.AlignRight)
+            title = "forward (JVPs)" if by == "columns" else "reverse (VJPs)"
+            self.meter.addWidget(QLabel(f"<b>{title}</b>"), 0, c, Qt.AlignRight)
             for r, what in enumerate(METER_ROWS, start=1):
                 cell = QLabel("—")
                 cell.setObjectName(f"lab_cost_{by}_{what.split()[0]}")
