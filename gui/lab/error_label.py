@@ -39,7 +39,7 @@ class ErrorLabel(QLabel):
                            "border-radius: 3px; padding: 3px 6px; }")
         self.hide()
 
-    def show_error(self, field, text, error):
+    def explain(self, field, text, error):
         """Show what is wrong in ``field`` (e.g. "Expression") whose text is ``text``."""
         self.setText(marked_html(field, text, error))
         self.show()

@@ -141,7 +141,7 @@ class LabWorkspace(QWidget):
         except ExpressionError as error:
             if error.message.startswith("direction"):
                 field, shown = "Direction", form.direction.text()
-            self.error.show_error(field, shown, error)
+            self.error.explain(field, shown, error)
             return False
         except Exception as exc:  # noqa: BLE001 — an engine failure is reported, the lab goes on
             self.app_model.report("Building the formula", exc)
