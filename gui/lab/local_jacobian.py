@@ -67,9 +67,10 @@ class LocalJacobianPanel(QWidget):
             self.summary.clear()
         self.walk, self.node_id = walk, node_id
         node = None if walk is None or node_id is None else walk.nodes[node_id]
-        inputs = [] if node is None or node.primitive is None else [
+        complete = node is not None and node.primitive is not None and None not in node.inputs
+        inputs = [] if not complete else [
             k for k, i in enumerate(node.inputs)
-            if i is not None and int(np.prod(node.shape)) * int(np.prod(node.input_shapes[k])) > 1]
+            if int(np.prod(node.shape)) * int(np.prod(node.input_shapes[k])) > 1]
         self.setVisible(bool(inputs))
         self.input.blockSignals(True)
         self.input.clear()

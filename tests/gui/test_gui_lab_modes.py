@@ -170,3 +170,16 @@ def test_the_lab_graph_exports_as_an_image(window, lab, tmp_path, monkeypatch):
     assert not QImage(str(path)).isNull()
     window.workspaces.show("trainer")
     assert window.file_actions.graph_view is window.graph_view
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward", "hvp"])
+def test_every_node_of_every_mode_opens_in_the_inspector(window, lab, mode, dialogs):
+    load(lab, BY_KEY["svm_loss"], mode, "x")
+    lab.run()
+    for node in lab.walk.nodes:
+        lab.select_node(node.id)
+        assert lab.inspector.node_id == node.id
+        if not lab.local_jacobian.isHidden():
+            lab.local_jacobian.form()
+            assert lab.local_jacobian.formed is None or lab.local_jacobian.formed.matrix.ndim == 2
+    assert dialogs.shown == []
