@@ -159,8 +159,8 @@ def test_a_local_jacobian_formed_explicitly_agrees_with_the_implicit_downstream(
 
 
 def test_a_gradient_graph_node_with_an_unrecorded_constant_refuses_its_local_jacobian():
-    walk = parse("sum(max(0, W @ x - 1))").walk(parse_values("W = [[1, -2], [3, 0.5]], x = [2, 1]"),
-                                                  mode="hvp", direction="x")
+    walk = parse("sum(max(0, x) * (1 - y))").walk(parse_values("x = [1, -2], y = [1, 0]"),
+                                                   mode="hvp", direction="x")
     partial = [n for n in walk.nodes if n.primitive is not None and None in n.inputs]
     assert partial
     with pytest.raises(ExpressionError, match="constant input"):
