@@ -48,9 +48,11 @@ def results_html(walk, counts):
              f"Step {walk.steps_done} of {walk.total_steps} · phase: {walk.phase}",
              f"Nodes: <b>{fused}</b> fused, <b>{expanded}</b> expanded "
              f"(showing {'expanded' if walk.expand else 'fused'})"]
-    if walk.summed_output:
-        parts.append(f"<span style='{NOTE_STYLE}'>The output is not a scalar: backward starts from "
-                     "upstream 1 in every entry, the gradient of the sum of its entries.</span>")
+    notes = [walk.note] if walk.note else []   # reverse mode: what summing a vector output means
+    if walk.summed_output and walk.mode != "reverse":
+        notes.append(f"The output has shape {walk.output.shape}: its entries are summed for the reverse "
+                     "gradients compared here.")
+    parts += [f"<span style='{NOTE_STYLE}'>{html.escape(note)}</span>" for note in notes]
     if walk.value is not None:
         parts.append(f"<b>f</b> = <tt>{html.escape(numbers(walk.value))}</tt>")
     parts += _MODES[walk.mode](walk)

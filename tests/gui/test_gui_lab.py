@@ -120,7 +120,8 @@ def test_fused_and_expanded_node_counts_are_both_shown(window, lab, qtbot):
 def test_a_vector_output_says_it_was_summed_for_backward(window, lab, qtbot):
     type_formula(window, qtbot, "relu(W @ x + b)",
                  "W = [[1, -2, 0.5], [-1, 0.5, 2]], x = [2, -1, 1], b = [0.5, -0.5]")
-    assert lab.walk.summed_output and "gradient of the sum" in lab.results.text()
+    assert lab.walk.summed_output and lab.walk.note in lab.results.text()
+    assert "gradient of the sum" in lab.walk.note
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.key for e in EXAMPLES])

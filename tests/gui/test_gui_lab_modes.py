@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QImage
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton
 
 from core.expression import BY_KEY, parse, parse_values
 from core.training.session import Session
@@ -183,3 +183,17 @@ def test_every_node_of_every_mode_opens_in_the_inspector(window, lab, mode, dial
             lab.local_jacobian.form()
             assert lab.local_jacobian.formed is None or lab.local_jacobian.formed.matrix.ndim == 2
     assert dialogs.shown == []
+
+
+def test_the_mode_box_rebuilds_the_walk_in_its_mode(window, lab):
+    load(lab, BY_KEY["add_mul"], "reverse", "z")
+    mode = window.findChild(QComboBox, "lab_mode")
+    assert [mode.itemText(i) for i in range(3)] == ["Reverse mode", "Forward mode", "Hessian-vector product"]
+    mode.setCurrentIndex(1)
+    assert lab.walk.mode == "forward" and lab.form.direction.isEnabled()
+    lab.run()
+    assert float(lab.walk.tangent) == pytest.approx(3.0)   # ∂f/∂z = x + y
+    mode.setCurrentIndex(2)
+    assert lab.walk.mode == "hvp"
+    lab.run()
+    assert [float(lab.walk.hvp[n]) for n in "xyz"] == [1.0, 1.0, 0.0]   # H·e_z: ∂²f/∂z∂(x, y, z)
