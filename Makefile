@@ -40,6 +40,9 @@ icons: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) bench/engine.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/trainer.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/cli.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/memory.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui.py
 
 screenshots: $(VENV)/.installed

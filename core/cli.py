@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from core import runtime
+
 COMMANDS = ("train",)
 
 
@@ -58,6 +60,7 @@ def run(argv, stdout=None, stderr=None):
     """Run a command line such as ["train", "--dataset", "moons"]; returns the exit code."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    runtime.tune_allocator()  # before training allocates: see core.runtime
     try:
         args = build_parser().parse_args(argv)
     except UsageError as error:

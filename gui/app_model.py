@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from core.data import DataError
 from core.training import Phase
+from core.training.graph_groups import step_shown_node
 from core.training.session import Session
 
 from .play import PlayController
@@ -38,6 +39,7 @@ class AppModel(QObject):
         self.generation = 0       # bumped when the trainer is replaced or reset
         self._snapshot = None
         self.selected = None
+        self.step_groups = ()   # the layers the graph draws as one node: Next node steps them as one
         self.expand_loss = False
         self.play = PlayController(lambda: self.trainer, self)
         self.play.sig_advanced.connect(lambda: self.changed(now=False))
@@ -71,6 +73,7 @@ class AppModel(QObject):
         self.changed(now=True)
         if node_step:
             active = self.snapshot().active_node
+            active = next((g.output for g in self.step_groups if active in g.members), active)
             if active is not None:
                 self.select_node(active)
         return ok
@@ -80,8 +83,9 @@ class AppModel(QObject):
         return self.run(title, lambda t: t.step_phase())
 
     def step_node(self):
-        """Backpropagate through one node and select it."""
-        return self.run("Next node", lambda t: t.step_node(), node_step=True)
+        """Backpropagate through one node as the graph shows it (a collapsed layer is one
+        step) and select it."""
+        return self.run("Next node", lambda t: step_shown_node(t, self.step_groups), node_step=True)
 
     def step(self):
         """Finish the current iteration."""

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import logging
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, Qt
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 from core.io import SESSION_SUFFIX, load_weights, save_weights
 from core.training import Trainer, to_csv_rows
 
+from .graph_export import export_graph
+
 log = logging.getLogger("backprop_studio")
 
 ORGANIZATION, APPLICATION = "BackpropStudio", "Backprop Studio"
@@ -23,6 +26,8 @@ MAX_RECENT = 8
 WEIGHT_FILTERS = ("safetensors (*.safetensors)", "ONNX (*.onnx)", "NumPy archive (*.npz)", "JSON (*.json)")
 SESSION_FILTER = f"Backprop Studio session (*{SESSION_SUFFIX})"
 PNG_FILTER = "PNG image (*.png)"
+GRAPH_FILTERS = ("SVG drawing, for slides (*.svg);;PNG image, 2× (*.png);;PNG image, 1× (*.png);;"
+                 "PNG image, 4× (*.png)")
 ALL_FILES = "All files (*)"
 
 
@@ -36,6 +41,7 @@ class FileActions(QObject):
         self.parent_widget = parent
         self.graph_view = graph_view
         self.plots = plots
+        self.chosen_filter = ""   # the file type picked in the last save dialog
         self.export_weights_action = self._action(
             "&Export weights…", "action_export_weights", "Ctrl+E", self.export_weights,
             "Write the model's weights as safetensors, ONNX, npz or JSON")
@@ -52,8 +58,8 @@ class FileActions(QObject):
             "Export &plots as PNG…", "action_export_plots", None, self.export_plots,
             "One image with every plot")
         self.export_graph_action = self._action(
-            "Export &graph as PNG…", "action_export_graph", None, self.export_graph,
-            "An image of the computational graph as shown")
+            "Export &graph…", "action_export_graph", None, self.export_graph,
+            "The whole computational graph as SVG or PNG (format by the file name's suffix)")
         self.export_history_action = self._action(
             "Export &history as CSV…", "action_export_history", None, self.export_history,
             "Loss, accuracy, learning rate and gradient norms per iteration")
@@ -134,8 +140,9 @@ class FileActions(QObject):
                       "Plots written to")
 
     def export_graph(self):
-        self._save_as("Export graph", "graph.png", PNG_FILTER, "Cannot export the graph",
-                      lambda path: Path(path).write_bytes(_png_bytes(self.graph_view.grab().toImage())),
+        """The whole graph as SVG, or as PNG at the scale the chosen file type names."""
+        self._save_as("Export graph", "graph.svg", GRAPH_FILTERS, "Cannot export the graph",
+                      lambda path: export_graph(self.graph_view, path, _scale(self.chosen_filter)),
                       "Graph written to")
 
     def export_history(self):
@@ -232,6 +239,7 @@ class FileActions(QObject):
         """A path from the save dialog, with the chosen filter's suffix added if it has none."""
         path, chosen = QFileDialog.getSaveFileName(self.parent_widget, title,
                                                    str(Path(_last_dir()) / name), filters)
+        self.chosen_filter = chosen
         if not path:
             return ""
         suffixes = _patterns([chosen]) if chosen else []
@@ -294,6 +302,12 @@ def _problem(path, error):
     if isinstance(error, OSError) and error.strerror:
         message = error.strerror
     return message if Path(path).name in message else f"{path}: {message}"
+
+
+def _scale(chosen_filter):
+    """The PNG scale a graph file type names ("PNG image, 4× (*.png)"); 2 when it names none."""
+    found = re.search(r"(\d+)×", chosen_filter or "")
+    return float(found.group(1)) if found else 2.0
 
 
 def _png_bytes(image):

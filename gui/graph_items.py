@@ -3,8 +3,9 @@
 Built only from Qt's own items (no Python ``paint()``), created once per graph structure and
 then only re-coloured and re-texted, so redrawing at 30 Hz stays cheap.
 """
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainterPath, QPen, QPolygonF
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsPolygonItem,
@@ -12,19 +13,18 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from .array_view import gradient_colour, shape_text, summary_lines
+from .array_view import fmt, gradient_colour, shape_text, summary_lines
+from .graph_theme import GraphTheme
 
-STAGE_COLOURS = {"input": "#7F7F7F", "parameter": "#009E73", "model": "#3C3C3C", "loss": "#CC79A7"}
-GLOW = QColor(240, 200, 0, 150)          # the active node, and the gradient it received
-SENT_GLOW = QColor(0, 158, 115, 110)      # the gradients it sent to its inputs
-ALARM_GLOW = QColor(213, 94, 0, 170)      # where a diverged run first went NaN/Inf
+DEFAULT_THEME = GraphTheme()
+STAGE_COLOURS = {s: getattr(DEFAULT_THEME, s) for s in ("input", "parameter", "model", "loss")}
+GLOW = DEFAULT_THEME.colour("glow")             # the active node, and the gradient it received
+SENT_GLOW = DEFAULT_THEME.colour("sent_glow")   # the gradients it sent to its inputs
 SHORT_LABELS = {"softmax_cross_entropy": "softmax CE", "multiclass_hinge_loss": "hinge loss"}
-PENDING_FILL = QColor("#FFF6D5")
-DONE_FILL = QColor("#F3F7FB")
-PLAIN_FILL = QColor("white")
-SELECTED = QColor("#000000")
 LABEL_FONT_SIZE = 12
+TEXT_SIZE = 13       # pixels of a box's value and gradient lines at text scale 1
 NODE_ID = 0          # QGraphicsItem.data() key holding the node id
+LINES = (3, 21, 38, 38, 55, 71)   # y of title, subtitle, value and its range (one line), two gradient lines
 
 
 _FONTS = {}
@@ -47,12 +47,15 @@ def _font(pixels, bold=False):
 
 
 class NodeItem:
-    """One node: a rounded box with its label, shape, value and gradient, plus a glow behind."""
+    """One node: a rounded box with its label, shape, value and gradient, plus a glow behind.
+
+    ``title`` replaces the label (W1 for ``0.weight``, whose key then leads the subtitle);
+    ``scale`` multiplies every font and distance (the view's text scale)."""
 
     PAD = 6
 
-    def __init__(self, node, scene, x, y, width, height):
-        self.width = width
+    def __init__(self, node, scene, x, y, width, height, title=None, scale=1.0, theme=DEFAULT_THEME):
+        self.width, self.scale, self.theme = width, scale, theme
         self.rect = QRectF(0, 0, width, height)
         outline = QPainterPath()
         outline.addRoundedRect(self.rect, 8, 8)
@@ -60,7 +63,7 @@ class NodeItem:
         glow_path.addRoundedRect(self.rect.adjusted(-7, -7, 7, 7), 13, 13)
         self.glow = QGraphicsPathItem(glow_path)
         self.glow.setPen(Qt.NoPen)
-        self.glow.setBrush(GLOW)
+        self.glow.setBrush(theme.colour("glow"))
         self.glow.setZValue(1)
         self.glow.setPos(x, y)
         self.glow.hide()
@@ -69,15 +72,20 @@ class NodeItem:
         self.box.setPos(x, y)
         self.box.setData(NODE_ID, node.id)
         self.box.setCursor(Qt.PointingHandCursor)
-        self.stage_colour = QColor(STAGE_COLOURS.get(node.stage, "#3C3C3C"))
-        self.title = self._text(display_label(node), _font(15, bold=True), 3)
+        self.stage_colour = theme.stage(node.stage)
+        self.key = node.name if title else None
+        self.title = self._text(title or display_label(node), self._px(16), LINES[0], bold=True)
         self.title.setBrush(self.stage_colour)
-        self.subtitle = self._text("", _font(12), 22)
-        self.subtitle.setBrush(QColor("#6A6A6A"))
+        self.subtitle = self._text("", self._px(TEXT_SIZE - 1), LINES[1])
+        self.subtitle.setBrush(theme.colour("muted_text"))
         self.shape = None
         self.set_shape(node)
-        self.value_text = [self._text("", _font(12), 40), self._text("", _font(12), 54)]
-        self.grad_text = [self._text("", _font(12), 70), self._text("", _font(12), 84)]
+        self.value_text = [self._text("", self._px(TEXT_SIZE), LINES[2]),
+                           self._text("", self._px(TEXT_SIZE - 1), LINES[3])]
+        self.grad_text = [self._text("", self._px(TEXT_SIZE), LINES[4]),
+                          self._text("", self._px(TEXT_SIZE - 1), LINES[5])]
+        for item in self.value_text:
+            item.setBrush(theme.colour("text"))
         self.pending = self.selected = False
         self._look = None
         scene.addItem(self.glow)
@@ -85,21 +93,31 @@ class NodeItem:
         self.set_state(value=None, upstream=None, pending=False, done=False, active=False,
                        selected=False, alarm=False)
 
-    def _text(self, text, font, y):
+    def _px(self, pixels):
+        return max(1, round(pixels * self.scale))
+
+    def _text(self, text, pixels, y, bold=False):
         item = QGraphicsSimpleTextItem(self.box)
-        item.setFont(font[0])
-        item.setPos(self.PAD, y)
-        item.metrics, item.shown = font[1], None
+        item.setFont(_font(pixels, bold)[0])
+        item.setPos(self.PAD * self.scale, y * self.scale)
+        item.pixels, item.bold, item.shown = pixels, bold, None
         self._set_text(item, text)
         return item
 
-    def _set_text(self, item, text):
-        if text == item.shown:
+    def _set_text(self, item, text, left=None):
+        """Show ``text`` whole: a line too wide for the box gets a smaller font, never an ellipsis;
+        ``left``: where the line starts (default: the box's padding)."""
+        pad = self.PAD * self.scale
+        left = pad if left is None else left
+        if (text, left) == item.shown:
             return
-        item.shown = text
-        width = int(self.width - 2 * self.PAD)
-        if item.metrics.horizontalAdvance(text) > width:
-            text = item.metrics.elidedText(text, Qt.ElideRight, width)
+        item.shown = (text, left)
+        item.setX(left)
+        width = self.width - left - pad
+        pixels = item.pixels
+        while pixels > 7 and _font(pixels, item.bold)[1].horizontalAdvance(text) > width:
+            pixels -= 1
+        item.setFont(_font(pixels, item.bold)[0])
         item.setText(text)
 
     def set_shape(self, node):
@@ -109,17 +127,29 @@ class NodeItem:
             return
         self.shape = node.shape
         subtitle = shape_text(node.shape)
-        if node.stage not in ("input", "parameter") and node.name != node.op:
+        if self.key:
+            subtitle = f"{self.key} · {subtitle}"
+        elif node.stage not in ("input", "parameter") and node.name != node.op:
             subtitle = f"{node.name} · {subtitle}"
         self._set_text(self.subtitle, subtitle)
         self.box.setToolTip(_tooltip(node))
 
-    def set_state(self, value, upstream, pending, done, active, selected, alarm, symbol="∂L"):
+    def set_state(self, value, upstream, pending, done, active, selected, alarm, step=None,
+                  summed=0, symbol="∂L"):
         """Show the node's value and gradient; ``pending``: the next phase computes it;
         ``active``: node stepping just processed it; ``alarm``: training diverged here;
-        ``symbol`` prefixes the second number (the lab's forward mode shows a tangent there)."""
+        ``step``: the update just applied (a parameter's); ``summed``: how many edges' gradients
+        add up to its ∂L (shown while it is active); ``symbol`` prefixes the gradient (the lab's
+        forward mode shows a tangent there)."""
         self._set_lines(self.value_text, "=", value)
-        self._set_lines(self.grad_text, symbol, upstream)
+        self._set_text(self.grad_text[0], "" if upstream is None else f"{symbol} {_norm_text(upstream)}")
+        if step is not None:
+            second = f"step {_norm_text(step)}"
+        elif upstream is not None and summed > 1:
+            second = f"= sum of the {summed} edges"
+        else:
+            second = "" if upstream is None else summary_lines(upstream)[1]
+        self._set_text(self.grad_text[1], second)
         colour = gradient_colour(upstream)
         look = (colour.rgb(), pending, done, active, selected, alarm)
         if look == self._look:
@@ -128,22 +158,30 @@ class NodeItem:
         for item in self.grad_text:
             item.setBrush(colour.darker(125))   # text needs more contrast than a line
         self.pending = pending
-        self.box.setBrush(PENDING_FILL if pending else DONE_FILL if done else PLAIN_FILL)
-        self.glow.setBrush(ALARM_GLOW if alarm else GLOW)
+        fill = "pending_fill" if pending else "done_fill" if done else "node_fill"
+        self.box.setBrush(self.theme.colour(fill))
+        self.glow.setBrush(self.theme.colour("alarm_glow" if alarm else "glow"))
         self.glow.setVisible(active or alarm)
         self.set_selected(selected)
 
     def _set_lines(self, items, prefix, a):
+        """The value and, after it on the same line, its range."""
         first, second = ("", "") if a is None else summary_lines(a)
         self._set_text(items[0], f"{prefix} {first}" if first else "")
-        self._set_text(items[1], f"  {second}" if second else "")
+        left = items[0].x() + items[0].boundingRect().width() + 5 * self.scale
+        self._set_text(items[1], second, left)
 
     def set_selected(self, selected):
         self.selected = selected
-        pen = QPen(SELECTED if selected else self.stage_colour, 3.0 if selected else 1.6)
+        pen = QPen(self.theme.colour("selected") if selected else self.stage_colour,
+                   3.0 if selected else 1.6)
         if self.pending and not selected:
             pen.setStyle(Qt.DashLine)
         self.box.setPen(pen)
+
+    def scene_rect(self):
+        """The box in scene coordinates."""
+        return self.rect.translated(self.box.pos())
 
     def anchor_out(self):
         pos = self.box.pos()
@@ -167,7 +205,8 @@ class NodeItem:
 class EdgeItem:
     """An edge from an input to its consumer, drawn forward, carrying the gradient sent back."""
 
-    def __init__(self, scene, start, end, waypoints, half_width, downward=False):
+    def __init__(self, scene, start, end, waypoints, half_width, downward=False, scale=1.0,
+                 theme=DEFAULT_THEME):
         """From ``start`` to ``end`` through the layout's waypoints; ``downward`` edges join two
         boxes stacked in one column."""
         if downward:
@@ -180,6 +219,7 @@ class EdgeItem:
                 points += [QPointF(x - half_width, y), QPointF(x + half_width, y)]
             path = _smooth(points + [end])
             head = [end, end + QPointF(-8, -4), end + QPointF(-8, 4)]
+        self.theme = theme
         self.path = QGraphicsPathItem(path)
         self.path.setZValue(0)
         self.glow = QGraphicsPathItem(path)
@@ -189,10 +229,11 @@ class EdgeItem:
         self.arrow.setZValue(0)
         self.label_box = QGraphicsRectItem()
         self.label_box.setZValue(5)
-        self.label_box.setBrush(QColor(255, 255, 255, 235))
+        fill = theme.colour("label_fill")
+        fill.setAlpha(235)
+        self.label_box.setBrush(fill)
         self.label = QGraphicsSimpleTextItem(self.label_box)
-        self.label.setFont(_font(LABEL_FONT_SIZE, bold=True)[0])
-        self.label_anchor = path.pointAtPercent(0.5)
+        self.label.setFont(_font(max(1, round(LABEL_FONT_SIZE * scale)), bold=True)[0])
         self.downward = downward
         self.label_box.hide()
         for item in (self.glow, self.path, self.arrow, self.label_box):
@@ -211,14 +252,16 @@ class EdgeItem:
         self.arrow.setPen(QPen(colour, 1))
         self.arrow.setBrush(colour)
 
-    def set_mark(self, text, sent=False):
+    def set_mark(self, text, sent=False, boxes=()):
         """Glow and a short label for the gradient the active node received (or ``sent``) along
-        this edge during node stepping; None clears."""
+        this edge during node stepping; None clears. The label goes where along the edge it
+        covers none of ``boxes`` (scene rects), or covers the least."""
         self.glow.setVisible(text is not None)
         self.label_box.setVisible(text is not None)
         if text is None:
             return
-        self.glow.setPen(QPen(SENT_GLOW if sent else GLOW, 11, Qt.SolidLine, Qt.RoundCap))
+        self.glow.setPen(QPen(self.theme.colour("sent_glow" if sent else "glow"), 11, Qt.SolidLine,
+                              Qt.RoundCap))
         self.label.setText(text)
         self.label.setBrush(self.path.pen().color().darker(130))
         bounds = self.label.boundingRect()
@@ -226,9 +269,34 @@ class EdgeItem:
         self.label_box.setRect(QRectF(0, 0, width, height))
         self.label_box.setPen(QPen(self.path.pen().color(), 1))
         self.label.setPos(4, 1)
-        x, y = self.label_anchor.x(), self.label_anchor.y()
-        # on the edge, in the gap between two columns; beside a short edge between stacked boxes
-        self.label_box.setPos(x + 4 if self.downward else x - width / 2, y - height / 2)
+        self.label_box.setPos(self._label_place(width, height, boxes))
+
+    def _label_place(self, width, height, boxes):
+        path = self.path.path()
+        best, least = None, None
+        for percent in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88):
+            p = path.pointAtPercent(percent)
+            corner = QPointF(p.x() + 4, p.y() - height / 2) if self.downward else \
+                QPointF(p.x() - width / 2, p.y() - height / 2)
+            rect = QRectF(corner, QSizeF(width, height))
+            cover = sum(_area(rect.intersected(b)) for b in boxes)
+            if least is None or cover < least:
+                best, least = corner, cover
+            if cover == 0:
+                break
+        return best
+
+
+def _area(rect):
+    return 0.0 if rect.isEmpty() else rect.width() * rect.height()
+
+
+def _norm_text(a):
+    """A gradient in a box: the number for a scalar, else its norm ‖a‖ (as on the edges)."""
+    a = np.asarray(a)
+    if a.size == 1:
+        return fmt(a.reshape(()))
+    return f"‖{fmt(float(np.sqrt(np.vdot(a, a).real)))}‖"
 
 
 def _smooth(points):

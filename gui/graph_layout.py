@@ -7,18 +7,23 @@ above that op in the same layer, which saves a column. An edge spanning several 
 waypoint in each layer it crosses, so it runs between the boxes instead of through them. Order
 within a layer comes from barycentre sweeps, which keep most edges from crossing.
 """
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 SWEEPS = 6
 
 
 @dataclass(frozen=True)
 class Spacing:
-    node_width: float = 124.0
-    node_height: float = 102.0
-    gap_x: float = 36.0
-    gap_y: float = 16.0
+    """Box size and gaps in scene units; the gap between columns holds an edge label."""
+    node_width: float = 150.0
+    node_height: float = 88.0
+    gap_x: float = 64.0
+    gap_y: float = 12.0
     waypoint_height: float = 12.0
+
+    def scaled(self, factor):
+        """The spacing for text ``factor`` times the normal size."""
+        return Spacing(*(v * factor for v in astuple(self)))
 
 
 def edges_of(nodes):

@@ -1,37 +1,40 @@
 """The computational-graph view: the iteration's nodes left to right, gradients flowing back.
 
 Items are built once per graph structure (same ids, ops, names and inputs) and afterwards only
-re-texted and re-coloured. Wheel zooms, dragging pans, ``fit()`` (and the first show) fits the
-whole graph into the window; clicking a node selects it (``sig_node_selected``).
+re-texted and re-coloured. A linear layer is one node (``linear: W1·x + b1``) until it is
+double-clicked (or ``set_layers_expanded(True)``); double-clicking one of its ops folds it again.
+Wheel and ``zoom_in``/``zoom_out`` zoom, dragging pans, ``fit()`` (and the first show) fits the
+whole graph; during node stepping the view keeps the active node and its neighbours in sight.
+Clicking a node selects it (``sig_node_selected``).
 """
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel
 
 from core.training import Phase
+from core.training.graph_groups import collapse, lecture_names, linear_groups
 
 from .array_view import NEGATIVE, POSITIVE, fmt
-from .graph_items import NODE_ID, STAGE_COLOURS, EdgeItem, NodeItem
+from .graph_items import DEFAULT_THEME, NODE_ID, EdgeItem, NodeItem
 from .graph_layout import Spacing, layout
+from .graph_theme import theme_from
 
 MAX_FIT_SCALE = 1.25
+MIN_SCALE, MAX_SCALE, ZOOM_STEP = 0.05, 5.0, 1.25
 MIN_EDGE_WIDTH, MAX_EDGE_WIDTH = 1.2, 7.0
-LEGEND = (f"<span style='color:{POSITIVE}'>━━</span> ∂ mostly &gt; 0 &nbsp; "
-          f"<span style='color:{NEGATIVE}'>━━</span> ∂ mostly &lt; 0 &nbsp; width ∝ log ‖∂‖"
-          f" &nbsp;│&nbsp; <span style='color:{STAGE_COLOURS['parameter']}'>■</span> parameter "
-          f"<span style='color:{STAGE_COLOURS['input']}'>■</span> input "
-          f"<span style='color:{STAGE_COLOURS['loss']}'>■</span> loss")
 PENDING_STAGES = {Phase.FORWARD: ("input", "parameter", "model"), Phase.LOSS: ("loss",),
                   Phase.UPDATE: ("parameter",)}
 
 
 class GraphView(QGraphicsView):
-    """Draws ``Snapshot.graph``; ``show_snapshot`` is cheap when the structure is unchanged."""
+    """Draws ``Snapshot.graph`` (or any tuple of GraphNodes); ``show_snapshot`` is cheap when
+    the structure is unchanged."""
 
     sig_node_selected = Signal(object)   # node id
+    sig_groups_changed = Signal(tuple)   # the LinearGroups drawn as one node (Next node follows)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -40,75 +43,154 @@ class GraphView(QGraphicsView):
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
         self.setDragMode(QGraphicsView.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
-        self.setBackgroundBrush(QColor("#FBFBFB"))
+        self.theme, self.text_scale = DEFAULT_THEME, 1.0
         self.spacing = Spacing()
         self.node_items = {}   # id → NodeItem
         self.edge_items = {}   # (consumer id, input index) → (source id, EdgeItem)
         self.structure = None
         self.selected = None
         self.marked = frozenset()  # edges labelled around the active node
+        self.boxes = []            # node boxes in scene coordinates (edge labels avoid them)
+        self.groups, self.collapsed = (), ()   # every linear layer; those drawn as one node
+        self.shown_as = {}     # id of a node inside a collapsed layer → the layer's node id
+        self.expand_all, self.expanded = False, set()   # layers (by output id) opened one by one
+        self._last = None      # the arguments of the last show_snapshot, to redraw on a change
         self._auto_fit = True
         self.gradient_symbol = "∂L"   # what the nodes write before their gradient (the lab's own)
-        self.legend = QLabel(LEGEND, self)
+        self.legend = QLabel(self)
         self.legend.setObjectName("graph_legend")
-        self.legend.setStyleSheet("#graph_legend { background: rgba(255, 255, 255, 215); "
-                                  "border: 1px solid #DDD; padding: 2px 6px; }")
         self.legend.setToolTip("Edges carry the gradient flowing back: orange when its entries "
                                "are mostly positive, blue when mostly negative, grey when "
-                               "balanced; thicker for a larger norm (log scale).")
+                               "balanced; thicker for a larger norm (log scale). Boxes show the "
+                               "value (=) and the norm of the gradient ‖∂L‖.")
+        self.apply_theme(DEFAULT_THEME)
+
+    # ----- presentation interface (text size, colours) ----------------------------------------
+    def set_text_scale(self, factor):
+        """Scale the graph's text, boxes and spacing by ``factor`` (1 = normal, 2.5 = projector)."""
+        factor = float(factor)
+        if not 0.5 <= factor <= 4:
+            raise ValueError(f"graph text scale must be between 0.5 and 4, got {factor}")
+        self.text_scale = factor
+        self.spacing = Spacing().scaled(factor)
+        self._legend_style()
+        self._redraw(rebuild=True)
+
+    def apply_theme(self, theme):
+        """Colour the graph from ``theme``: a GraphTheme, or any object or dict with some of its
+        colour names (see ``gui.graph_theme``); gradient colours stay orange/blue."""
+        self.theme = theme_from(theme)
+        self.setBackgroundBrush(self.theme.colour("background"))
+        self._legend_style()
+        self._redraw(rebuild=True)
+
+    def _legend_style(self):
+        t, px = self.theme, max(9, round(12 * self.text_scale))
+        self.legend.setText(
+            f"<span style='color:{POSITIVE}'>━━</span> ∂ mostly &gt; 0 &nbsp; "
+            f"<span style='color:{NEGATIVE}'>━━</span> ∂ mostly &lt; 0 &nbsp; width ∝ log ‖∂‖"
+            f" &nbsp;│&nbsp; <span style='color:{t.parameter}'>■</span> parameter "
+            f"<span style='color:{t.input}'>■</span> input "
+            f"<span style='color:{t.loss}'>■</span> loss &nbsp;│&nbsp; double-click a layer to "
+            f"open it")
+        self.legend.setStyleSheet(
+            f"#graph_legend {{ background: {t.legend_fill}; color: {t.text}; font-size: {px}px; "
+            f"border-top: 1px solid {t.legend_border}; padding: 2px 6px; }}")
         self.legend.adjustSize()
+        self.setViewportMargins(0, 0, 0, self.legend.height())   # the legend covers no node
+        self._place_legend()
+
+    def _place_legend(self):
+        self.legend.setGeometry(0, self.height() - self.legend.height(), self.width(),
+                                self.legend.height())
 
     # ----- content ---------------------------------------------------------------------------
     def show_snapshot(self, snapshot, highlight_next=True, active=None):
         """Draw ``snapshot``; ``highlight_next`` marks the nodes the next phase computes,
         ``active`` (a node id) glows with the gradients it just received and sent, and the node
         where a diverged run first went NaN/Inf glows red."""
-        structure = tuple((n.id, n.op, n.name, n.inputs) for n in snapshot.graph)
+        self._last = (snapshot, highlight_next, active)
+        groups = linear_groups(snapshot.graph)
+        if groups != self.groups:
+            self.groups, self.expanded = groups, set()
+        collapsed = () if self.expand_all else tuple(
+            g for g in groups if g.output not in self.expanded)
+        if collapsed != self.collapsed:
+            self.collapsed = collapsed
+            self.sig_groups_changed.emit(collapsed)
+        self.shown_as = {i: g.output for g in collapsed for i in g.members}
+        graph = collapse(snapshot.graph, collapsed)
+        structure = tuple((n.id, n.op, n.name, n.inputs) for n in graph)
         if structure != self.structure:
-            self._build(snapshot.graph)
+            self._build(graph, lecture_names(groups))
             self.structure = structure
         with np.errstate(all="ignore"):   # a diverged run shows its NaN/Inf, without warnings
-            self._update(snapshot, highlight_next, active)
+            self._update(snapshot, graph, highlight_next, self.shown_as.get(active, active))
+        if active is not None:
+            self._follow(self.shown_as.get(active, active))
 
-    def _update(self, snapshot, highlight_next, active):
-        by_id = {n.id: n for n in snapshot.graph}
+    def _redraw(self, rebuild=False):
+        if rebuild:
+            self.structure = None
+        if self._last is not None:
+            self.show_snapshot(*self._last)
+
+    def _update(self, snapshot, graph, highlight_next, active):
+        by_id = {n.id: n for n in graph}
         pending = self._pending(snapshot, by_id) if highlight_next else frozenset()
-        culprit = _culprit(snapshot)
-        for node in snapshot.graph:
+        culprit = self.shown_as.get(_culprit(snapshot), _culprit(snapshot))
+        done = {self.shown_as.get(i, i) for i in snapshot.done_nodes}
+        updated = snapshot.completed is Phase.UPDATE and snapshot.last_update
+        fan_out = {n.id: 0 for n in graph}
+        for n in graph:
+            for i in n.inputs:
+                if i is not None:
+                    fan_out[i] += 1
+        for node in graph:
             item = self.node_items[node.id]
             item.set_shape(node)
+            value, step = node.value, None
+            if updated and node.stage == "parameter" and node.name in snapshot.last_update:
+                value = snapshot.parameters.get(node.name, value)   # after Update: the new values
+                step = snapshot.last_update[node.name].get("step")
             item.set_state(
-                value=node.value, upstream=node.upstream, pending=node.id in pending,
-                done=node.id in snapshot.done_nodes, active=node.id == active,
-                selected=node.id == self.selected, alarm=node.id == culprit, symbol=self.gradient_symbol)
+                value=value, upstream=node.upstream, pending=node.id in pending,
+                done=node.id in done, active=node.id == active,
+                selected=node.id == self.selected, alarm=node.id == culprit, step=step,
+                summed=fan_out[node.id] if node.id == active else 0, symbol=self.gradient_symbol)
         self._update_edges(by_id, active)
 
-    def _build(self, graph):
+    def _build(self, graph, names):
         self.scene().clear()
         self.node_items, self.edge_items = {}, {}
         s = self.spacing
         positions, routes = layout(graph, s)
         for node in graph:
             x, y = positions[node.id]
-            self.node_items[node.id] = NodeItem(node, self.scene(), x, y, s.node_width, s.node_height)
+            self.node_items[node.id] = NodeItem(node, self.scene(), x, y, s.node_width, s.node_height,
+                                                names.get(node.id), self.text_scale, self.theme)
         for node in graph:
             sources = [(k, src) for k, src in enumerate(node.inputs) if src is not None]
             for k, src in sources:
                 source, consumer = self.node_items[src], self.node_items[node.id]
                 if positions[src][0] == positions[node.id][0]:
                     edge = EdgeItem(self.scene(), source.anchor_below(), consumer.anchor_above(),
-                                    (), 0, downward=True)
+                                    (), 0, downward=True, scale=self.text_scale, theme=self.theme)
                 else:
                     edge = EdgeItem(self.scene(), source.anchor_out(),
                                     consumer.anchor_in(k, len(node.inputs)),
-                                    routes.get((node.id, k), ()), s.node_width / 2)
+                                    routes.get((node.id, k), ()), s.node_width / 2,
+                                    scale=self.text_scale, theme=self.theme)
                 self.edge_items[(node.id, k)] = (src, edge)
+        self.boxes = [item.scene_rect() for item in self.node_items.values()]
+        self.selected = self.shown_as.get(self.selected, self.selected)
         if self.selected not in self.node_items:
             self.selected = None
-        rect = self.scene().itemsBoundingRect().adjusted(-40, -40, 40, 40)
+        rect = self.scene().itemsBoundingRect().adjusted(-12, -12, 12, 12)
         self.scene().setSceneRect(rect)
-        self._auto_fit = True
-        self.fit()
+        self.marked = frozenset()
+        if self._auto_fit:
+            self.fit()
 
     @staticmethod
     def _pending(snapshot, by_id):
@@ -116,7 +198,7 @@ class GraphView(QGraphicsView):
             return frozenset()
         if snapshot.phase is Phase.BACKWARD:
             return frozenset(i for i, n in by_id.items()
-                             if n.stage != "input" and i not in snapshot.done_nodes)
+                             if n.stage != "input" and n.upstream is None)
         stages = PENDING_STAGES[snapshot.phase]
         return frozenset(i for i, n in by_id.items() if n.stage in stages)
 
@@ -139,27 +221,59 @@ class GraphView(QGraphicsView):
             edge.set_gradient(g, MIN_EDGE_WIDTH + size * (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH))
             if active is not None and g is not None and active in (src, key[0]):
                 sent = key[0] == active
-                edge.set_mark(_short(g), sent=sent)
+                edge.set_mark(_short(g), sent=sent, boxes=self.boxes)
                 marked.add(key)
             elif key in self.marked:
                 edge.set_mark(None)
         self.marked = frozenset(marked)
 
+    # ----- layers: one node or their elementary ops ------------------------------------------
+    def set_layers_expanded(self, expanded):
+        """Draw every linear layer as its elementary ops (True) or as one node each (False)."""
+        self.expand_all, self.expanded = bool(expanded), set()
+        self._redraw()
+
+    def toggle_layer(self, node_id):
+        """Open the collapsed layer drawn as ``node_id``, or fold the layer ``node_id`` is part of
+        back into one node; returns whether anything changed."""
+        for g in self.groups:
+            if node_id == g.output and g in self.collapsed:
+                self.expanded.add(g.output)
+            elif node_id in g.members and g not in self.collapsed and not self.expand_all:
+                self.expanded.discard(g.output)
+            else:
+                continue
+            self._redraw()
+            return True
+        return False
+
+    def mouseDoubleClickEvent(self, event):
+        node_id = self._node_at(event.position().toPoint())
+        if node_id is not None and self.toggle_layer(node_id):
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
     # ----- selection -------------------------------------------------------------------------
     def select_node(self, node_id, notify=True):
         """Draw ``node_id`` (or None) as selected; with ``notify``, ask for it to be selected
-        (``sig_node_selected``: the app model holds the selection, the inspector follows)."""
+        (``sig_node_selected``: the app model holds the selection, the inspector follows).
+        A node inside a collapsed layer selects the layer's node."""
+        node_id = self.shown_as.get(node_id, node_id)
         self.selected = node_id if node_id in self.node_items else None
         for i, item in self.node_items.items():
             item.set_selected(i == self.selected)
         if notify:
             self.sig_node_selected.emit(self.selected)
 
-    def mousePressEvent(self, event):
-        item = self.itemAt(event.position().toPoint())
+    def _node_at(self, point):
+        item = self.itemAt(point)
         while item is not None and item.parentItem() is not None:
             item = item.parentItem()
-        node_id = None if item is None else item.data(NODE_ID)
+        return None if item is None else item.data(NODE_ID)
+
+    def mousePressEvent(self, event):
+        node_id = self._node_at(event.position().toPoint())
         if node_id is not None:
             self.select_node(node_id)
             event.accept()
@@ -179,16 +293,48 @@ class GraphView(QGraphicsView):
             self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
             self.centerOn(rect.center())
 
-    def wheelEvent(self, event):
-        factor = 1.0015 ** event.angleDelta().y()
+    def zoom_in(self):
+        """Magnify by one step, around the centre of the view."""
+        self._zoom(ZOOM_STEP)
+
+    def zoom_out(self):
+        """Shrink by one step, around the centre of the view."""
+        self._zoom(1 / ZOOM_STEP)
+
+    def _zoom(self, factor, anchor=QGraphicsView.AnchorViewCenter):
         scale = self.transform().m11() * factor
-        if 0.05 <= scale <= 5.0:
+        if MIN_SCALE <= scale <= MAX_SCALE:
             self._auto_fit = False
+            previous = self.transformationAnchor()
+            self.setTransformationAnchor(anchor)
             self.scale(factor, factor)
+            self.setTransformationAnchor(previous)
+
+    def wheelEvent(self, event):
+        self._zoom(1.0015 ** event.angleDelta().y(), QGraphicsView.AnchorUnderMouse)
+
+    def _follow(self, node_id):
+        """Keep ``node_id`` and the nodes it exchanges gradients with in sight (when zoomed in)."""
+        if node_id not in self.node_items:
+            return
+        ids = {node_id} | {src for (consumer, _), (src, _) in self.edge_items.items()
+                           if consumer == node_id} | {
+            consumer for (consumer, _), (src, _) in self.edge_items.items() if src == node_id}
+        area = QRectF()
+        for i in ids:
+            area = area.united(self.node_items[i].scene_rect())
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if visible.contains(area):
+            return
+        view = visible.size()
+        if area.width() <= view.width() and area.height() <= view.height():
+            self.ensureVisible(area, 20, 20)
+        else:
+            self.centerOn(self.node_items[node_id].scene_rect().center())
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
-        self.legend.move(6, self.height() - self.legend.height() - 6)
+        self._place_legend()
         if self._auto_fit:
             self.fit()
 

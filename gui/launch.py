@@ -5,7 +5,7 @@ otherwise the app opens, after checking that its window can open at all.
 import argparse
 import sys
 
-from core import __version__, cli
+from core import __version__, cli, runtime
 
 from . import desktop, qt_platform, selftest
 
@@ -47,6 +47,7 @@ def main(argv=None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return qt_platform.EXIT_CODE
+    runtime.tune_allocator()  # before the app allocates: see core.runtime
     from .app import run_app
     return run_app(qt_args, quit_after=options.quit_after)
 

@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QVBoxLayout,
 from core.training import TrainerConfig
 
 from .app_model import AppModel
+from .curvature_panel import add_curvature_dock
 from .errors import show_errors_of
 from .file_actions import FileActions, settings
+from .graph_actions import GraphActions
 from .graph_view import GraphView
 from .inspector import Inspector
 from .lab import install_lab
@@ -53,12 +55,15 @@ class MainWindow(QMainWindow):
 
         self.steps = StepActions(self.app_model, self, self.graph_view.fit)
         self.action_fit, self.action_expand_loss = self.steps.fit, self.steps.expand_loss
+        self.graph_actions = GraphActions(self.app_model, self.graph_view, self)
         self.addToolBar(Qt.TopToolBarArea, self.steps.toolbar)
         self.inspector = Inspector(self.app_model)
         self.setup_panel = SetupPanel(self.app_model)
         self.loss_plot, self.boundary_plot = LossPlot(), BoundaryPlot(self.app_model)
         self.weights_plot, self.gradnorm_plot = WeightsPlot(), GradNormPlot()
         self._build_docks()
+        self.curvature_dock, self.curvature_panel = add_curvature_dock(self, self.app_model,
+                                                                       self.loss_dock)
         self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_widgets())
         self._build_menus()
         self.lab = install_lab(self)   # the Lab workspace beside the trainer (gui/lab/)
@@ -131,9 +136,10 @@ class MainWindow(QMainWindow):
         self.file_actions.populate(bar.addMenu("&File"))
         train, view = bar.addMenu("&Train"), bar.addMenu("&View")
         self.steps.populate(train, view)
+        self.graph_actions.populate(view)
         view.addSeparator()
         for dock in (self.inspector_dock, self.setup_dock, self.loss_dock, self.boundary_dock,
-                     self.weights_dock, self.gradnorm_dock):
+                     self.weights_dock, self.gradnorm_dock, self.curvature_dock):
             toggle = dock.toggleViewAction()
             toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel.")
             view.addAction(toggle)
@@ -159,13 +165,15 @@ class MainWindow(QMainWindow):
                            lambda s: (s.iteration, history_length(s))),
                 plot_panel("weights", self.weights_plot, self.weights_dock,
                            lambda s: (s.iteration, s.completed)),
-                plot_panel("gradnorm", self.gradnorm_plot, self.gradnorm_dock, history_length)]
+                plot_panel("gradnorm", self.gradnorm_plot, self.gradnorm_dock, history_length),
+                plot_panel("curvature", self.curvature_panel, self.curvature_dock, self.curvature_panel.key)]
 
     def _connect(self):
         model = self.app_model
         self.graph_view.sig_node_selected.connect(self.select_node)
         model.sig_selected.connect(self._show_selected)
         model.sig_generation.connect(self._clear_plots)
+        self.curvature_panel.sig_computed.connect(self.redraw.panels_changed)
         model.sig_status.connect(lambda message: self.statusBar().showMessage(message, STATUS_MS))
         for dock in self.findChildren(QDockWidget):
             dock.visibilityChanged.connect(lambda visible, dock=dock: self._dock_shown(dock, visible))

@@ -31,18 +31,24 @@ class RedrawScheduler(QObject):
 
     It follows the app model: a new snapshot (``sig_snapshot``) makes the core and the panels
     whose key changed stale, a new generation (``sig_generation``) every panel, a selection the
-    panels that show it.
+    panels that show it. A snapshot is taken only when something is drawn: between draws a panel
+    counts as possibly stale when the app model's version moved, and its key is compared at its
+    turn. It also tells play when a frame is coming (``frame_wanted``), so that only the
+    iteration the graph will show is recorded.
     """
 
     def __init__(self, app_model, core, panels, parent=None):
         super().__init__(parent)
         self.snapshot_of = app_model.snapshot
+        self.version_of = lambda: app_model.version
         self.core = core
         self.panels = panels
         self.training_share = app_model.play.training_share
         self.drawn = {}            # panel name → key it was last drawn with
         self.drawn_at = {}         # panel name → when
+        self.checked = {}          # panel name → app model version its key was last compared at
         self.core_dirty = False
+        self.frame_recorded = False  # a chunk has recorded the iteration the next frame shows
         self.last_core = 0.0
         self.quiet_until = 0.0
         self.timer = QTimer(self)
@@ -51,6 +57,7 @@ class RedrawScheduler(QObject):
         app_model.sig_snapshot.connect(self.changed)
         app_model.sig_generation.connect(self.forget)
         app_model.sig_selected.connect(self.panels_changed)
+        app_model.play.frame_wanted = self.frame_wanted
 
     @property
     def pacing(self):
@@ -66,7 +73,18 @@ class RedrawScheduler(QObject):
 
     def panels_changed(self, *_):
         """A panel became visible or switched what it shows: draw what is stale."""
+        self.checked.clear()
         self._schedule()
+
+    def frame_wanted(self, by):
+        """Whether the graph will be drawn from the trainer's state at time ``by`` (perf_counter):
+        always when not pacing, else once per frame: for the first chunk ending after it is due."""
+        if not self.pacing:
+            return True
+        if self.frame_recorded or by < self.last_core + FRAME_S:
+            return False
+        self.frame_recorded = True
+        return True
 
     def flush(self):
         """Draw everything that is stale, now (tests, screenshots, exports)."""
@@ -86,6 +104,7 @@ class RedrawScheduler(QObject):
     def forget(self):
         """Draw every panel again at its next turn (a new trainer, a reset)."""
         self.drawn.clear()
+        self.checked.clear()
 
     # ----- the schedule ----------------------------------------------------------------------
     def _next_unit(self, now):
@@ -94,12 +113,9 @@ class RedrawScheduler(QObject):
         candidates = []
         if self.core_dirty:
             candidates.append((self.last_core + FRAME_S if pacing else now, 0, "core"))
-        snapshot = None
+        version = self.version_of()
         for k, panel in enumerate(self.panels, start=1):
-            if not panel.visible():
-                continue
-            snapshot = snapshot or self.snapshot_of()
-            if self._stale(panel, snapshot):
+            if panel.visible() and self.checked.get(panel.name) != version:
                 due = self.drawn_at.get(panel.name, 0.0) + 1 / PANEL_HZ if pacing else now
                 candidates.append((due, k, panel))
         if not candidates:
@@ -127,20 +143,26 @@ class RedrawScheduler(QObject):
         if unit == "core":
             self._draw_core()
         else:
-            self._draw_panel(unit, self.snapshot_of())
+            snapshot = self.snapshot_of()
+            if not self._stale(unit, snapshot):  # the version moved but not what it shows
+                self.checked[unit.name] = self.version_of()
+                self._schedule()
+                return
+            self._draw_panel(unit, snapshot)
         end = time.perf_counter()
         share = min(self.training_share(), 0.9)
         self.quiet_until = end + max(MIN_GAP_S, (end - start) * share / (1 - share)) if share else end
         self._schedule()
 
     def _draw_core(self):
-        self.core_dirty = False
+        self.core_dirty = self.frame_recorded = False
         self.last_core = time.perf_counter()
         self.core(self.snapshot_of())
 
     def _draw_panel(self, panel, snapshot):
         self.drawn[panel.name] = panel.key(snapshot)
         self.drawn_at[panel.name] = time.perf_counter()
+        self.checked[panel.name] = self.version_of()
         panel.draw(snapshot)
 
     def _stale(self, panel, snapshot):

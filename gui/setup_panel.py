@@ -233,7 +233,8 @@ class SetupPanel(QWidget):
         try:
             select_key(self.dataset, config.dataset)
             self.n_samples.setValue(config.n_samples)
-            self.n_classes.setValue(_class_count(config))
+            shown = _class_count(config)  # bundled and CSV data: the count the data has
+            self.n_classes.setValue(shown if shown is not None else dataset.n_classes if dataset else 0)
             self.noise.setValue(config.noise)
             self.val_percent.setValue(round(config.val_fraction * 100))
             self.data_seed.setValue(config.data_seed)

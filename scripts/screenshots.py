@@ -1,5 +1,6 @@
-"""Render the README's screenshots offscreen at 1280×800: after a backward pass, and after a few
-hundred iterations. Writes docs/screenshots/backward.png and docs/screenshots/trained.png.
+"""Render the README's screenshots offscreen at 1366×768 (a common laptop screen): after a
+backward pass, and after a few hundred iterations. Writes docs/screenshots/backward.png and
+docs/screenshots/trained.png.
 
 Run: ``make screenshots`` (or ``QT_QPA_PLATFORM=offscreen python scripts/screenshots.py``).
 Settings go to a temporary directory, so the user's window layout is neither used nor changed.
@@ -52,12 +53,13 @@ def main():
     from gui import MainWindow
     OUT.mkdir(parents=True, exist_ok=True)
     window = MainWindow()
-    window.resize(1280, 800)
+    window.resize(1366, 768)
     window.show()
     settle()
 
     trigger(window, "action_forward", "action_loss")
     relu = max(n.id for n in window.trainer.snapshot().graph if n.op == "relu")
+    # Next node steps as the graph shows it: a collapsed layer is one step
     step_node = window.findChild(QAction, "action_step_node")
     # step back to the last ReLU (the action turns itself off if backward ends first)
     while window.trainer.snapshot().active_node != relu and step_node.isEnabled():

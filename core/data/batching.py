@@ -47,15 +47,25 @@ class BatchSampler:
             self._order, self._position = None, 0
         return batch.copy()
 
-    def state_dict(self):
-        """Everything needed to continue bit-identically, as JSON-safe data (big ints as strings)."""
-        rng = self._rng.bit_generator.state
+    def checkpoint(self):
+        """The current state, cheaply (no conversions): ``state_dict(checkpoint)`` converts it later.
+
+        A training loop takes one before every batch but rarely needs it (a session saved
+        mid-iteration does); the epoch's order array is replaced, never changed, so keeping a
+        reference is enough.
+        """
+        return self.epoch, self._position, self._order, self._rng.bit_generator.state
+
+    def state_dict(self, checkpoint=None):
+        """Everything needed to continue bit-identically, as JSON-safe data (big ints as strings);
+        the state now, or as of ``checkpoint``."""
+        epoch, position, order, rng = checkpoint if checkpoint is not None else self.checkpoint()
         return {
             "n": self.n,
             "batch_size": self.batch_size,
-            "epoch": self.epoch,
-            "position": self._position,
-            "order": None if self._order is None else self._order.tolist(),
+            "epoch": epoch,
+            "position": position,
+            "order": None if order is None else order.tolist(),
             "rng": {"bit_generator": rng["bit_generator"],
                     "state": {key: str(value) for key, value in rng["state"].items()},
                     "has_uint32": rng["has_uint32"], "uinteger": str(rng["uinteger"])},

@@ -5,10 +5,9 @@ from ..autodiff import toposort, trace
 
 
 def batch_metrics(scores, y, data_loss, reg_loss, loss):
-    """{"loss", "data_loss", "reg_loss", "accuracy"} of one batch's forward pass, as floats."""
-    return {"loss": float(loss.data), "data_loss": float(data_loss.data),
-            "reg_loss": float(reg_loss.data),
-            "accuracy": float(np.mean(scores.data.argmax(axis=1) == y))}
+    """{"loss", "data_loss", "reg_loss", "accuracy"} of one batch's forward pass (arrays), as floats."""
+    return {"loss": float(loss), "data_loss": float(data_loss), "reg_loss": float(reg_loss),
+            "accuracy": float(np.mean(scores.argmax(axis=1) == y))}
 
 
 class IterationRecord:

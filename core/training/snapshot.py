@@ -57,7 +57,7 @@ class Snapshot:
     parameters: dict                  # name → array
     gradients: dict                   # name → array or None
     last_update: dict                 # name → {"before", "step", "after"}
-    history: dict                     # name → read-only float array (see HistoryMirror)
+    history: dict                     # name → read-only float array (see history.Series)
     diverged: object                  # None, or a dict saying where the first NaN/Inf came from
     model_spec: object = None         # the model's spec() (build_model / evaluate_spec), None without one
     dataset: object = None            # the Dataset trained on: a reference, since datasets are never mutated

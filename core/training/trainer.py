@@ -5,14 +5,16 @@ No Qt. The app calls ``step_phase()``, ``step_node()``, ``step()`` or ``run(n)``
 """
 import numpy as np
 
+from .. import runtime
 from ..autodiff import backward_steps
 from ..catalog import LOSSES, choose
 from ..data import BatchSampler
 from ..optim import SGD
 from . import objective, session_state, settings
 from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, update_report
+from .fast_path import FastPath, blas_threads, run_iterations
 from .gradient_check import check_gradient
-from .history import HistoryMirror, new_history, record_iteration
+from .history import new_history, record_iteration
 from .iteration import IterationRecord, batch_metrics
 from .phases import Phase, PhaseError
 from .snapshot import take_snapshot
@@ -20,7 +22,8 @@ from .snapshot import take_snapshot
 
 class Trainer:
     """Trains ``model`` on ``dataset`` one phase, one node or many iterations at a time.
-    ``reset_point`` holds the model, optimizer and sampler state dicts ``reset()`` returns to."""
+    ``reset_point`` holds the state dicts ``reset()`` returns to; ``graph_current`` whether the
+    graph on display is the last iteration's (not after ``run(n, record_last=False)``)."""
 
     def __init__(self, model, dataset, loss="softmax", optimizer=None, reg=0.0, batch_size=None,
                  seed=0, eval_interval=10, margin=1.0, expand_loss=False):
@@ -33,7 +36,7 @@ class Trainer:
         self.optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
         self.sampler = BatchSampler(dataset.n_train, batch_size, seed)
         self._expand_loss = bool(expand_loss)
-        self._history_views = HistoryMirror()
+        self._fast = FastPath()
         self.config = None  # the TrainerConfig it was built from, when there is one
         self.reset_point = {"model": model.state_dict(), "optimizer": self.optimizer.state_dict(),
                             "sampler": self.sampler.state_dict()}
@@ -101,8 +104,8 @@ class Trainer:
         return self.upstream(self._it.node_of.get(id(dict(self.model.named_parameters())[name])))
 
     def history_views(self):
-        """Read-only arrays of the history (see ``HistoryMirror``)."""
-        return self._history_views.views(self.history)
+        """Read-only arrays of the history, without copies (see ``history.Series``)."""
+        return self.history.views()
 
     def step_phase(self):
         """Run the next phase; returns the phase that ran."""
@@ -148,30 +151,16 @@ class Trainer:
         while self.iteration == start and self._diverged is None:
             self.step_phase()
 
-    def run(self, n, callback=None, should_stop=None):
+    def run(self, n, callback=None, should_stop=None, record_last=True):
         """Train n iterations fast (no per-node bookkeeping); returns how many ran.
 
         ``callback(trainer)`` runs after each iteration; ``should_stop()`` is asked before each.
-        The last iteration is recorded so that ``snapshot()`` shows its graph, also when
-        ``should_stop()`` ends the run early (so up to one iteration more than it allowed)."""
+        With ``record_last`` the last iteration is recorded for ``snapshot()``'s graph, also when
+        ``should_stop()`` ends the run early (up to one iteration more than it allowed); without,
+        the graph stays the last recorded one (Play between frames). BLAS threads: by the work."""
         check_alive(self._diverged)
-        done, recorded = 0, True  # recorded: the graph on display is that of the last iteration
-        while done < n and self._diverged is None:
-            half_done = self.completed not in (None, Phase.UPDATE)  # finished first, unasked
-            stop = not half_done and should_stop is not None and should_stop()
-            if stop and recorded:
-                break
-            if half_done or done == n - 1 or stop:
-                self.step()
-                recorded = True
-            else:
-                with quiet_numpy():
-                    self._fast_iteration()
-                recorded = False
-            done += 1
-            if callback:
-                callback(self)
-        return done
+        with runtime.limit_blas(blas_threads(self.model, self.sampler.batch_size or self.dataset.n_train)):
+            return run_iterations(self, n, callback, should_stop, record_last, self._fast_iteration)
 
     def reset(self):
         """Back to the initial weights, optimizer state and batch order: iteration 0, no history."""
@@ -211,12 +200,14 @@ class Trainer:
         return take_snapshot(self)
 
     def _run_forward(self):
-        it = self._it = IterationRecord(*self._next_batch())
+        X, y, checkpoint = self._next_batch()
+        it = self._it = IterationRecord(X, y, self.sampler.state_dict(checkpoint))
+        self.graph_current = True
         self.optimizer.zero_grad()
         it.param_values = {name: p.data.copy() for name, p in self.model.named_parameters()}
         it.loss_settings = (self._reg, not self._expand_loss)
         scores, data_loss, reg_loss, loss = self._forward(it.X, it.y)
-        it.metrics = batch_metrics(scores, it.y, data_loss, reg_loss, loss)
+        it.metrics = batch_metrics(scores.data, it.y, data_loss.data, reg_loss.data, loss.data)
         it.trace(scores, loss)
         self.completed = Phase.FORWARD
 
@@ -238,26 +229,32 @@ class Trainer:
             self._record(self._it.metrics)
 
     def _fast_iteration(self):
-        X, y, sampler_state = self._next_batch()
+        self.graph_current = False
+        X, y, checkpoint = self._next_batch()
         self.optimizer.zero_grad()
-        scores, data_loss, reg_loss, loss = self._forward(X, y)
+        key = (X.shape, self._reg, self._expand_loss, tuple(map(id, self.model.parameters())))
+        graph, (scores, data_loss, reg_loss, loss) = self._fast.step(key, self._forward, X, y)
         metrics = batch_metrics(scores, y, data_loss, reg_loss, loss)
         if not np.isfinite(metrics["loss"]):  # show the graph that diverged; a session restarts it
-            self._it = IterationRecord(X, y, sampler_state, metrics)
+            self.optimizer.zero_grad()  # (the replay's backward ran; the ordinary path stops here)
+            scores, _, _, loss = self._forward(X, y)
+            self._it = IterationRecord(X, y, self.sampler.state_dict(checkpoint), metrics)
             self._it.trace(scores, loss)
+            self.graph_current = True
             self.completed = Phase.LOSS
             self._diverge_in_graph("forward")
             return
-        loss.backward()
+        if graph is not None:
+            graph[3].backward()
         self._apply_update(record=False)
         if self._diverged is None:
             self._record(metrics)
 
     def _next_batch(self):
         """X, y and the sampler's state before them (what a session saved in this iteration keeps)."""
-        sampler_state = self.sampler.state_dict()
+        checkpoint = self.sampler.checkpoint()
         index = self.sampler.next_indices()
-        return self.dataset.X_train[index], self.dataset.y_train[index], sampler_state
+        return self.dataset.X_train[index], self.dataset.y_train[index], checkpoint
 
     def _forward(self, X, y):
         fused = not self._expand_loss
@@ -282,6 +279,7 @@ class Trainer:
         self._diverged = graph_report(self._it, self.upstream, where, self.iteration)
 
     def _start_fresh(self):
+        self._fast.clear()
         self.iteration = 0
         self.history = new_history(name for name, _ in self.model.named_parameters())
         self._diverged = None
@@ -295,5 +293,5 @@ class Trainer:
         with quiet_numpy():
             scores, _, _, loss = self._forward(X, y)
         self._it.trace(scores, loss)
+        self.graph_current = True
         self.completed = None
-

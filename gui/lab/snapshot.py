@@ -20,6 +20,7 @@ class LabSnapshot:
     done_nodes: frozenset = frozenset()
     diverged: object = None
     last_update: dict = field(default_factory=dict)
+    parameters: dict = field(default_factory=dict)
     completed: object = None
 
 

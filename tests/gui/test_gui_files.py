@@ -1,6 +1,7 @@
 """The File menu through monkeypatched dialogs: round trips, failures that change nothing, recent files."""
 import csv
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -226,8 +227,9 @@ def test_plots_and_graph_export_as_png(window, dialogs, tmp_path):
     plots = QImage(str(tmp_path / "plots.png"))
     cell = max(p.grab().width() for p in window.plots)
     assert plots.width() == 2 * cell and plots.height() > 0
-    graph = QImage(str(tmp_path / "graph.png"))
-    assert (graph.width(), graph.height()) == (window.graph_view.width(), window.graph_view.height())
+    graph = QImage(str(tmp_path / "graph.png"))   # the whole graph, at twice its scene size
+    scene = window.graph_view.scene().sceneRect()
+    assert (graph.width(), graph.height()) == (math.ceil(2 * scene.width()), math.ceil(2 * scene.height()))
 
 
 def test_recent_files_newest_first_at_most_eight(window, dialogs, tmp_path):

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction
 from core.training import TrainerConfig, build_trainer
 from gui.array_view import NEGATIVE, POSITIVE, balance, fmt, gradient_colour
 from gui.graph_items import GLOW, SENT_GLOW
-from gui.graph_layout import layer_of, layout
+from gui.graph_layout import Spacing, layer_of, layout
 
 
 def trigger(window, *names):
@@ -57,7 +57,7 @@ def test_long_edges_get_a_waypoint_in_every_layer_they_cross_and_boxes_do_not_ov
         assert len(points) == layer[consumer] - layer[source] - 1
     boxes = sorted(positions.values())
     for (x1, y1), (x2, y2) in zip(boxes, boxes[1:]):
-        assert x1 != x2 or abs(y1 - y2) >= 100
+        assert x1 != x2 or abs(y1 - y2) >= Spacing().node_height
 
 
 # ----- content after each phase -------------------------------------------------------------
@@ -77,7 +77,7 @@ def test_boxes_show_values_after_forward_and_the_loss_after_loss(window):
 
 
 def test_after_backward_every_box_shows_its_gradient_and_edges_are_coloured_by_sign(window):
-    trigger(window, "action_forward", "action_loss", "action_backward")
+    trigger(window, "action_expand_layers", "action_forward", "action_loss", "action_backward")
     view = window.graph_view
     snapshot = window.trainer.snapshot()
     for n in snapshot.graph:
@@ -108,7 +108,7 @@ def test_gradient_colours_follow_the_sign():
 
 
 def test_next_node_highlights_the_active_node_and_labels_what_it_received_and_sent(window):
-    trigger(window, "action_forward", "action_loss")
+    trigger(window, "action_expand_layers", "action_forward", "action_loss")
     for _ in range(4):
         trigger(window, "action_step_node")
     view = window.graph_view

@@ -165,6 +165,7 @@ def test_next_node_opens_the_active_node_in_the_inspector(window):
         trigger(window, "action_step_node")
         window.refresh()
         snapshot = window.trainer.snapshot()
-        assert window.inspector.node_id == snapshot.active_node == window.graph_view.selected
-        active = snapshot.graph[snapshot.active_node]
+        shown = window.graph_view.shown_as.get(snapshot.active_node, snapshot.active_node)
+        assert window.inspector.node_id == shown == window.graph_view.selected   # a layer: its output
+        active = snapshot.graph[shown]
         assert np.array_equal(window.inspector.upstream.values, active.upstream)

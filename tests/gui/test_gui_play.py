@@ -92,3 +92,36 @@ def test_a_long_play_leaves_memory_flat(window, qtbot):
     assert len(gc.get_objects()) - objects < 500     # no graph, snapshot or item kept per iteration
     # a graph kept per iteration would be ~300 kB each, 600 MB in all; the history is ~1 MB
     assert peak_rss_mb() - rss < 40
+
+
+def test_play_records_only_the_iterations_a_frame_shows_and_pauses_on_a_current_graph(window, qtbot):
+    recorded = []
+    trainer = window.trainer
+    original = trainer.step
+
+    def step():
+        recorded.append(trainer.iteration)
+        original()
+
+    trainer.step = step
+    play(window)
+    qtbot.waitUntil(lambda: trainer.iteration >= 300, timeout=20_000)
+    action(window, "action_play").trigger()
+    assert trainer.graph_current
+    assert 0 < len(recorded) < trainer.iteration / 5  # about one a frame, not one a chunk
+    snap = window.snapshot()
+    assert float(snap.graph[snap.loss_node].value) == trainer.history["train_loss"][-1]
+
+
+def test_panels_take_no_snapshot_between_frames(window, qtbot, monkeypatch):
+    taken = []
+    trainer_snapshot = type(window.trainer).snapshot
+    monkeypatch.setattr(type(window.trainer), "snapshot",
+                        lambda self: taken.append(1) or trainer_snapshot(self))
+    frames = []
+    core = window.redraw.core
+    window.redraw.core = lambda s: (frames.append(1), core(s))
+    play(window)
+    qtbot.wait(1500)
+    action(window, "action_play").trigger()
+    assert frames and len(taken) <= 2 * len(frames) + 5

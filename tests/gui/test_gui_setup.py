@@ -216,3 +216,11 @@ def test_choosing_adam_starts_from_adams_default_learning_rate_as_the_cli_does(p
     assert panel.lr.value() == OPTIMIZERS["momentum"].lr
     choose(panel.optimizer, "adam")   # the applied optimizer: the rate it runs with
     assert panel.lr.value() == adam
+
+
+@pytest.mark.parametrize("name, classes", [("digits", 10), ("iris", 3)])
+def test_bundled_data_shows_the_class_count_it_has(panel, name, classes):
+    config = TrainerConfig(dataset=name, model="svm", loss="hinge")
+    panel.set_config(config, build_trainer(config).dataset)
+    assert panel.n_classes.value() == classes
+    assert panel.config() == config

@@ -10,9 +10,15 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.data import Dataset
 from core.training import Phase, TrainerConfig, build_trainer
+from core.training.graph_groups import collapse, linear_groups
 
 STEP_ACTIONS = ("action_forward", "action_loss", "action_backward", "action_step_node",
                 "action_update", "action_step", "action_play", "action_reset")
+
+
+def shown_ids(graph):
+    """The node ids the graph view draws: each linear layer as one node."""
+    return {n.id for n in collapse(graph, linear_groups(graph))}
 
 
 def action(window, name):
@@ -29,7 +35,7 @@ def test_the_window_opens_on_the_default_spiral_mlp_with_its_graph_drawn(window)
     assert trainer.phase is Phase.FORWARD and trainer.iteration == 0
     assert window.graph_view.objectName() == "graph_view"
     snapshot = trainer.snapshot()
-    assert set(window.graph_view.node_items) == {n.id for n in snapshot.graph}
+    assert set(window.graph_view.node_items) == shown_ids(snapshot.graph)   # a layer is one node
     assert all(n.value is None for n in snapshot.graph)
     assert enabled(window) == {"action_forward", "action_step", "action_play", "action_reset"}
     assert "Forward" in window.hint.text()
@@ -135,7 +141,7 @@ def test_rebuild_asks_first_once_trained_and_keeps_the_old_trainer_on_no(window,
     window.setup_panel.sig_rebuild_requested.emit(TrainerConfig(model="svm", loss="hinge"))
     assert window.trainer is not old and window.trainer.config.model == "svm"
     assert {n.op for n in window.trainer.snapshot().graph} >= {"multiclass_hinge_loss"}
-    assert set(window.graph_view.node_items) == {n.id for n in window.trainer.snapshot().graph}
+    assert set(window.graph_view.node_items) == shown_ids(window.trainer.snapshot().graph)
 
 
 def test_settings_that_cannot_build_are_reported_and_the_old_trainer_kept(window, dialogs):

@@ -322,3 +322,21 @@ def test_the_snapshot_carries_the_model_spec_and_the_dataset():
     np.testing.assert_array_equal(scores, trainer.predict(X))
     trainer.run(3)  # the snapshot's parameters are its own: still the scores of iteration 3
     np.testing.assert_array_equal(evaluate_spec(snap.model_spec, snap.parameters, X), scores)
+
+
+def test_run_without_record_last_keeps_the_recorded_graph():
+    trainer = spiral_trainer()
+    trainer.run(3)
+    recorded = trainer.record
+    assert trainer.run(5, record_last=False) == 5
+    assert trainer.iteration == 8 and trainer.record is recorded
+    assert len(trainer.history["train_loss"]) == 8
+    trainer.run(1)
+    assert trainer.record is not recorded
+
+
+def test_run_without_record_last_stops_when_asked_without_an_extra_iteration():
+    trainer = spiral_trainer()
+    asked = []
+    ran = trainer.run(10, should_stop=lambda: len(asked) >= 4 or asked.append(1), record_last=False)
+    assert ran == 4 and trainer.iteration == 4

@@ -1,0 +1,159 @@
+"""Trainer benchmark: one training step through ``Trainer.run`` vs hand-written numpy vs PyTorch.
+
+The Trainer does what the app and the CLI do: sample the batch, forward, softmax cross-entropy,
+backward, SGD update, and record the history (loss, accuracy, learning rate, gradient norms).
+The numpy and PyTorch loops sample the same batches and record the loss and the accuracy.
+Measured interleaved in the same run, as in bench/engine.py (whose loops and timer this reuses);
+BLAS and PyTorch pinned to one thread. Run: ``make bench`` or ``python bench/trainer.py``.
+"""
+import os
+import sys
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # before numpy loads
+    os.environ[_var] = "1"
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import numpy as np  # noqa: E402
+from engine import LR, NumpyMLP, TorchMLP, make_problem, time_steps, torch  # noqa: E402
+
+from core.data import BatchSampler, Dataset  # noqa: E402
+from core.nn import MLP  # noqa: E402
+from core.optim import SGD  # noqa: E402
+from core.training import Trainer  # noqa: E402
+
+# (layer widths, batch size, samples, target trainer/numpy); the target trainer/PyTorch is 1.0 for all
+SIZES = [
+    ((2, 16, 16, 3), 240, 240, 1.3),          # the app's default model on its default data size
+    ((2,) + (32,) * 10 + (3,), 64, 240, 1.3),  # a deep narrow MLP, minibatches
+    ((64, 256, 256, 10), 128, 512, 1.1),
+]
+
+
+class Sampled:
+    """Wraps a hand-written step: draws the trainer's batches first and records loss and accuracy."""
+
+    def __init__(self, impl, X, y, batch, to_batch):
+        self.impl, self.X, self.y = impl, X, y
+        self.sampler = BatchSampler(len(y), batch if batch < len(y) else None, 0)
+        self.to_batch = to_batch
+        self.losses, self.accuracies = [], []
+
+    def step(self):
+        index = self.sampler.next_indices()
+        self.to_batch(self.impl, self.X[index], self.y[index])
+        loss, scores = self.impl.step_with_scores()
+        self.losses.append(float(loss))
+        self.accuracies.append(float(np.mean(np.asarray(scores).argmax(axis=1) == self.y[index])))
+
+
+class NumpyStep(NumpyMLP):
+    """bench/engine.py's hand-written step, also returning the scores for the accuracy."""
+
+    def step_with_scores(self):
+        n = len(self.y)
+        rows = np.arange(n)
+        acts, pre = [self.X], []
+        for i, (W, b) in enumerate(self.weights):
+            z = acts[-1] @ W.T + b
+            if i < len(self.weights) - 1:
+                pre.append(z)
+                z = np.maximum(z, 0)
+            acts.append(z)
+        scores = acts[-1]
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        sum_e = e.sum(axis=1, keepdims=True)
+        loss = (np.log(sum_e[:, 0]) - shifted[rows, self.y]).sum() / n
+        dz = e / sum_e
+        dz[rows, self.y] -= 1
+        dz /= n
+        grads = []
+        for i in range(len(self.weights) - 1, -1, -1):
+            W, _ = self.weights[i]
+            grads.append((dz.T @ acts[i], dz.sum(axis=0)))
+            if i > 0:
+                dz = (dz @ W) * (pre[i - 1] > 0)
+        for (W, b), (dW, db) in zip(self.weights, reversed(grads)):
+            W -= LR * dW
+            b -= LR * db
+        return loss, scores
+
+
+def numpy_to_batch(impl, X, y):
+    impl.X, impl.y = X, y
+
+
+class TorchStep(TorchMLP):
+    def step_with_scores(self):
+        h = self.X
+        n_layers = len(self.params) // 2
+        for i in range(n_layers):
+            W, b = self.params[2 * i], self.params[2 * i + 1]
+            h = h @ W.T + b
+            if i < n_layers - 1:
+                h = torch.relu(h)
+        loss = torch.nn.functional.cross_entropy(h, self.y)
+        loss.backward()
+        with torch.no_grad():
+            for p in self.params:
+                p -= LR * p.grad
+                p.grad = None
+        return loss.item(), h.detach().numpy()
+
+
+def torch_to_batch(impl, X, y):
+    impl.X, impl.y = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+
+
+class TrainerStep:
+    """One ``trainer.run(1)``-equivalent step: ``run`` over a block, as Play and the CLI call it."""
+
+    def __init__(self, widths, X, y, weights, batch):
+        model = MLP(widths[0], list(widths[1:-1]), widths[-1])
+        model.load_state_dict({f"{2 * i}.{k}": a for i, (W, b) in enumerate(weights)
+                               for k, a in (("weight", W), ("bias", b))})
+        ds = Dataset(X, y, name="bench")
+        self.trainer = Trainer(model, ds, loss="softmax", optimizer=SGD(model.parameters(), lr=LR),
+                               reg=0.0, batch_size=batch if batch < len(y) else None, seed=0)
+
+    def step(self):
+        self.trainer.run(1, record_last=False)
+
+
+def main():
+    if torch is not None:
+        torch.set_num_threads(1)
+    print("Backprop Studio trainer benchmark: one SGD step through Trainer.run (float64, 1 thread)")
+    print("Median time per step, interleaved; trainer records its history, the others loss and accuracy.")
+    print()
+    header = (f"{'MLP (batch)':<28}{'trainer':>11}{'numpy':>11}{'PyTorch':>11}{'tr/np':>8}  "
+              f"{'target':<11}{'tr/torch':>9}  target")
+    print(header)
+    print("-" * len(header))
+    for widths, batch, samples, target in SIZES:
+        X, y, weights = make_problem(widths, samples)
+        impls = {"trainer": TrainerStep(widths, X, y, weights, batch),
+                 "numpy": Sampled(NumpyStep(X, y, weights), X, y, batch, numpy_to_batch)}
+        if torch is not None:
+            impls["torch"] = Sampled(TorchStep(X, y, weights), X, y, batch, torch_to_batch)
+        medians, _ = time_steps(impls, warmup=20)
+        label = f"{'-'.join(map(str, widths)) if len(widths) < 6 else '2-32x10-3'} (b{batch})"
+        r_np = medians["trainer"] / medians["numpy"]
+        row = f"{label:<28}{medians['trainer'] * 1e3:>9.3f}ms{medians['numpy'] * 1e3:>9.3f}ms"
+        if torch is not None:
+            r_t = medians["trainer"] / medians["torch"]
+            row += (f"{medians['torch'] * 1e3:>9.3f}ms{r_np:>8.2f}  ≤ {target:<4} {_ok(r_np <= target)}"
+                    f"{r_t:>9.2f}  ≤ 1.0  {_ok(r_t <= 1.0)}")
+        else:
+            row += f"{'—':>11}{r_np:>8.2f}  ≤ {target:<4} {_ok(r_np <= target)}"
+        print(row, flush=True)
+
+
+def _ok(passed):
+    return "PASS" if passed else "FAIL"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""A recorded graph replayed on new input arrays: the same primitives' forward functions and VJP
+rules in the same order, without making Tensors or sorting the graph again.
+
+For a training loop whose graph has the same structure every iteration (the trainer's fast
+path): ``Replay.record(root, inputs, outputs)`` reads a graph built the ordinary way, before its
+backward pass; ``replay.run(*arrays)`` then computes the outputs' values for new inputs and
+accumulates the gradients into the parameters' ``.grad`` exactly as ``root.backward()`` would:
+the same array operations in the same order, so the numbers are bit-identical. The caller
+decides when the structure changed (other shapes, settings, code paths) and records again.
+"""
+import numpy as np
+
+from .backward import _accumulate_leaf, _owner, toposort
+from .namespaces import numpy_ns
+from .state import state
+from .tensor import Tensor
+
+
+class ReplayError(ValueError):
+    """The graph holds something a replay could not reproduce (it names what)."""
+
+
+class Replay:
+    """One graph's forward and backward as flat programs over numbered slots of arrays."""
+
+    def __init__(self, template, feeds, params, forward, backward, outputs, seed):
+        self._template = template   # slot → constant value (None for slots filled per run)
+        self._feeds = feeds         # slot numbers of the inputs, in the order run() takes them
+        self._params = params       # (slot, Tensor) of the parameters: their .data is read per run
+        # per op: (forward fn, saves, input slots, params, fed params (name, input), out slot, index)
+        self._forward = forward
+        self._backward = backward   # per node from the root: a leaf Tensor, or an op's backward entry
+        self._outputs = outputs     # slots whose values run() returns
+        self._seed = seed           # (dtype, shape) of the root
+        self._root = backward[0][0]  # the root's slot: its entry comes first
+        self._param_slot = {id(p): k for k, p in params}
+
+    @classmethod
+    def record(cls, root, inputs, outputs=()):
+        """Read the graph of ``root`` (before its backward pass freed it).
+
+        ``inputs`` are the arrays that change from run to run (identified by identity, as a
+        constant Tensor's ``.data`` or a raw argument); ``outputs`` the Tensors whose values
+        ``run`` returns. Raises ReplayError when another array enters the graph as a constant.
+        """
+        if root._prim is None:
+            raise ReplayError("the root is a leaf: there is no graph to replay")
+        order = toposort(root, include_constants=True)
+        slot = {}
+        template, params = [], []
+        feeds = [None] * len(inputs)
+        feed_of = {id(a): k for k, a in enumerate(inputs)}
+
+        def constant(value, where):
+            k = feed_of.get(id(value))
+            if k is None and isinstance(value, np.ndarray) and value.size > 1:
+                raise ReplayError(f"{where}: an array of shape {value.shape} that is not an input")
+            template.append(None if k is not None else value)
+            if k is not None:
+                feeds[k] = len(template) - 1
+            return len(template) - 1
+
+        forward = []
+        for node in order:
+            if node._prim is None:
+                if node.requires_grad:
+                    template.append(None)
+                    params.append((len(template) - 1, node))
+                    slot[node] = len(template) - 1
+                else:
+                    slot[node] = constant(node.data, f"leaf {node.name or ''}".strip())
+                continue
+            prim = node._prim
+            fed = tuple((name, feed_of[id(value)]) for name, value in node._params.items()
+                        if id(value) in feed_of)
+            for name, value in node._params.items():
+                if id(value) not in feed_of and (
+                        isinstance(value, np.ndarray) and value.size > 1 or _holds_array(value)):
+                    raise ReplayError(f"op '{prim.name}': parameter {name!r} holds an array that is "
+                                      "not an input")
+            in_slots = tuple(slot[p] if isinstance(p, Tensor) else constant(p, f"op '{prim.name}'")
+                             for p in node._parents)
+            template.append(None)
+            slot[node] = len(template) - 1
+            forward.append((prim.forward, prim.saves, in_slots, node._params, fed, slot[node],
+                            len(forward)))
+        fed_inputs = {k for entry in forward for _, k in entry[4]}
+        if any(k is None and i not in fed_inputs for i, k in enumerate(feeds)):
+            raise ReplayError("an input does not enter the graph")
+        index_of = {entry[5]: entry[6] for entry in forward}
+        backward = []
+        for node in reversed(toposort(root)):
+            if node._prim is None:
+                backward.append(node)
+                continue
+            targets = tuple((i, slot[p], p.data.shape) for i, p in enumerate(node._parents)
+                            if isinstance(p, Tensor) and p.requires_grad)
+            index = index_of[slot[node]]
+            backward.append((slot[node], node._prim.vjps, targets, index, forward[index][2]))
+        return cls(template, tuple(feeds), tuple(params), tuple(forward), tuple(backward),
+                   tuple(slot[t] for t in outputs), (root.data.dtype, root.data.shape))
+
+    @staticmethod
+    def applies():
+        """True when the engine's switches allow replaying (no anomaly checks, no forward mode,
+        gradients enabled): otherwise run the graph the ordinary way."""
+        return state.grad_enabled and not state.anomaly and not state.forward_mode
+
+    def run(self, *arrays):
+        """Forward on ``arrays`` (the recorded inputs, in order), then backward into the
+        parameters' ``.grad``; returns the values of the recorded outputs."""
+        vals = self._template.copy()
+        for k, array in zip(self._feeds, arrays):
+            if k is not None:
+                vals[k] = array
+        for k, p in self._params:
+            vals[k] = p.data
+        saved = [None] * len(self._forward)
+        run_params = [None] * len(self._forward)
+        for fn, saves, in_slots, params, fed, out, index in self._forward:
+            if fed:
+                params = dict(params)
+                for name, k in fed:
+                    params[name] = arrays[k]
+            run_params[index] = params
+            if saves:
+                value, saved[index] = fn(*[vals[j] for j in in_slots], **params)
+            else:
+                value = fn(*[vals[j] for j in in_slots], **params)
+            vals[out] = value if type(value) is np.ndarray else np.asarray(value)
+        outputs = [vals[k] for k in self._outputs]
+        self._backpropagate(vals, saved, run_params)
+        return outputs
+
+    def _backpropagate(self, vals, saved, run_params):
+        dtype, shape = self._seed
+        seed = np.array(1, dtype=dtype).reshape(shape)
+        grads = {self._root: seed}
+        taken = {id(_owner(seed))}
+        param_slot = self._param_slot
+        ns = numpy_ns
+        for entry in self._backward:
+            if type(entry) is not tuple:  # a parameter: its gradient is complete
+                g = grads.pop(param_slot[id(entry)], None)
+                if g is not None:
+                    _accumulate_leaf(entry, g, False, taken)
+                continue
+            out, rules, targets, index, ins = entry
+            g = grads.pop(out, None)
+            if g is None:
+                continue
+            inputs = [vals[j] for j in ins]
+            ans, node_saved, params = vals[out], saved[index], run_params[index]
+            for i, k, in_shape in targets:
+                d = rules[i](ns, g, ans, *inputs, saved=node_saved, **params)
+                if d.shape != in_shape:
+                    d = ns.sum_to(d, in_shape)
+                previous = grads.get(k)
+                grads[k] = d if previous is None else previous + d
+
+
+def _holds_array(value):
+    return isinstance(value, (tuple, list)) and any(isinstance(v, (np.ndarray, list)) for v in value)

@@ -1,0 +1,74 @@
+"""The trainer's fast path: ``Trainer.run``'s loop, a step's forward and backward without per-node
+bookkeeping, replaying the recorded graph (``core.autodiff.Replay``) when this step has a
+structure seen before, and the BLAS threads such a step deserves."""
+from .. import runtime
+from ..autodiff import Replay, ReplayError
+from .divergence import quiet_numpy
+from .phases import Phase
+
+MAX_STRUCTURES = 4  # more means settings changed live: the old structures are forgotten
+
+
+def run_iterations(trainer, n, callback, should_stop, record_last, fast_iteration):
+    """``Trainer.run``'s loop (see there): recorded steps where the graph must show the iteration,
+    ``fast_iteration()`` elsewhere; returns how many iterations ran."""
+    done, recorded = 0, True  # recorded: the graph on display is that of the last iteration
+    while done < n and trainer.diverged is None:
+        half_done = trainer.completed not in (None, Phase.UPDATE)  # finished first, unasked
+        stop = not half_done and should_stop is not None and should_stop()
+        if stop and (recorded or not record_last):
+            break
+        if half_done or (record_last and (done == n - 1 or stop)):
+            trainer.step()
+            recorded = True
+        else:
+            with quiet_numpy():
+                fast_iteration()
+            recorded = False
+        done += 1
+        if callback:
+            callback(trainer)
+    return done
+
+
+class FastPath:
+    """Runs ``forward(X, y)`` (the trainer's graph builder) fast: builds it the ordinary way
+    once per structure, then replays it; the numbers are bit-identical either way.
+
+    The structure key is the batch shape, λ, whether the loss is expanded and the parameter
+    Tensors; one Replay per key, as an epoch's last minibatch may be smaller.
+    """
+
+    def __init__(self):
+        self._replays = {}  # structure key → Replay, or None where the graph cannot be replayed
+
+    def clear(self):
+        """Forget every recorded structure (a new model or a reset)."""
+        self._replays.clear()
+
+    def step(self, key, forward, X, y):
+        """(graph, values): forward and, on a replay, backward into the parameters' ``.grad``.
+
+        ``values`` are the arrays of (scores, data_loss, reg_loss, loss). ``graph`` is None after
+        a replay (backward already ran); otherwise the Tensors, whose backward the caller runs.
+        """
+        replay = self._replays.get(key) if Replay.applies() else None
+        if replay is not None:
+            return None, replay.run(X, y)
+        graph = forward(X, y)
+        if Replay.applies() and key not in self._replays:
+            if len(self._replays) >= MAX_STRUCTURES:
+                self._replays.clear()
+            try:
+                self._replays[key] = Replay.record(graph[3], (X, y), graph)
+            except ReplayError:  # a graph with other constant arrays stays on the ordinary path
+                self._replays[key] = None
+        return graph, tuple(t.data for t in graph)
+
+
+def blas_threads(model, rows):
+    """BLAS threads for steps of ``model`` on ``rows`` samples: one unless its largest matrix
+    product is large (see ``core.runtime``); None leaves BLAS's own setting."""
+    linears = getattr(model, "linears", ())
+    flops = max((2 * rows * layer.in_features * layer.out_features for layer in linears), default=0)
+    return runtime.blas_threads(flops)
