@@ -55,6 +55,7 @@ class LocalJacobianPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
+        layout.addStretch(1)
         self.walk = self.node_id = None
         self.formed = None   # the LocalJacobian shown
         self.show_node(None, None)

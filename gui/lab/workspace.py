@@ -54,6 +54,7 @@ class LabWorkspace(QWidget):
         inspector.addWidget(self.local_jacobian)
         inspector.setStretchFactor(0, 3)
         inspector.setStretchFactor(1, 2)
+        inspector.setSizes([420, 280])
         self.tabs = QTabWidget()
         self.tabs.setObjectName("lab_tabs")
         self.tabs.addTab(self.results, "Results")
