@@ -107,9 +107,10 @@ class LabWorkspace(QWidget):
         self.build()
 
     def load_example(self, example):
-        """Load a ``core.expression.Example``: its formula, values and expand, in reverse mode."""
+        """Load a ``core.expression.Example``: its formula, values and expand, in the current mode
+        (along its first variable: a direction typed for another formula would not fit)."""
         self.set_state({**self.state(), "expression": example.expression, "values": example.values,
-                        "expand": example.expand, "mode": self.form.mode_key()})
+                        "expand": example.expand, "direction": ""})
 
     def _remember(self):
         state = self.state()

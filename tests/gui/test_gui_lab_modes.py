@@ -197,3 +197,11 @@ def test_the_mode_box_rebuilds_the_walk_in_its_mode(window, lab):
     assert lab.walk.mode == "hvp"
     lab.run()
     assert [float(lab.walk.hvp[n]) for n in "xyz"] == [1.0, 1.0, 0.0]   # H·e_z: ∂²f/∂z∂(x, y, z)
+
+
+def test_an_example_loads_in_forward_mode_along_its_first_variable(window, lab):
+    load(lab, NEURON, "forward", "w1")
+    window.findChild(QAction, "action_lab_example_shared_input").trigger()
+    assert lab.walk.mode == "forward" and not window.findChild(QLabel, "lab_error").isVisible()
+    lab.run()
+    assert float(lab.walk.tangent) == pytest.approx(2.0)   # ∂e/∂a along a
