@@ -20,6 +20,7 @@ from .graph_actions import GraphActions
 from .graph_view import GraphView
 from .inspector import Inspector
 from .lab import install_lab
+from .lesson_panel import LessonPanel, raise_panel
 from .plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
 from .redraw import Panel, RedrawScheduler
 from .setup_panel import SetupPanel
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.setup_panel = SetupPanel(self.app_model)
         self.loss_plot, self.boundary_plot = LossPlot(), BoundaryPlot(self.app_model)
         self.weights_plot, self.gradnorm_plot = WeightsPlot(), GradNormPlot()
+        self.lesson_panel = LessonPanel(self.app_model)
         self._build_docks()
         self.curvature_dock, self.curvature_panel = add_curvature_dock(self, self.app_model,
                                                                        self.loss_dock)
@@ -122,6 +124,8 @@ class MainWindow(QMainWindow):
         self.boundary_dock = self._dock("Decision boundary", "boundary_dock", self.boundary_plot)
         self.weights_dock = self._dock("Weights", "weights_dock", self.weights_plot)
         self.gradnorm_dock = self._dock("Gradient norms", "gradnorm_dock", self.gradnorm_plot)
+        self.lesson_dock = self._dock("Lessons", "lesson_panel", self.lesson_panel)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.lesson_dock)   # beside the graph, full height
         self.splitDockWidget(self.inspector_dock, self.loss_dock, Qt.Horizontal)
         self.splitDockWidget(self.loss_dock, self.boundary_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.inspector_dock, self.setup_dock)
@@ -133,13 +137,14 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self):
         bar = self.menuBar()
-        self.file_actions.populate(bar.addMenu("&File"))
+        self.file_actions.populate(file_menu := bar.addMenu("&File"))
+        file_menu.addAction(self.lesson_panel.open_action)
         train, view = bar.addMenu("&Train"), bar.addMenu("&View")
         self.steps.populate(train, view)
         self.graph_actions.populate(view)
         view.addSeparator()
         for dock in (self.inspector_dock, self.setup_dock, self.loss_dock, self.boundary_dock,
-                     self.weights_dock, self.gradnorm_dock, self.curvature_dock):
+                     self.weights_dock, self.gradnorm_dock, self.curvature_dock, self.lesson_dock):
             toggle = dock.toggleViewAction()
             toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel.")
             view.addAction(toggle)
@@ -175,6 +180,7 @@ class MainWindow(QMainWindow):
         model.sig_generation.connect(self._clear_plots)
         self.curvature_panel.sig_computed.connect(self.redraw.panels_changed)
         model.sig_status.connect(lambda message: self.statusBar().showMessage(message, STATUS_MS))
+        self.lesson_panel.sig_panel.connect(lambda name: raise_panel(self, name))
         for dock in self.findChildren(QDockWidget):
             dock.visibilityChanged.connect(lambda visible, dock=dock: self._dock_shown(dock, visible))
 
