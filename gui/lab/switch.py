@@ -59,7 +59,8 @@ class WorkspaceSwitch(QObject):
             window.play.stop()
             self.trainer_layout = window.saveState()
             for dock in window.findChildren(QDockWidget):
-                dock.hide()
+                if dock is not getattr(window, "lesson_dock", None):   # a lesson guides the lab too
+                    dock.hide()
             window.steps.toolbar.hide()
         elif self.trainer_layout is not None:
             window.restoreState(self.trainer_layout)
@@ -82,4 +83,8 @@ def install_lab(window):
     lab.actions_.populate(menu)
     menu.menuAction().setVisible(False)
     window.workspaces.menu = menu
+    lessons = getattr(window, "lesson_panel", None)
+    if lessons is not None:   # a lesson's lab steps load here, and the lesson follows the lab's walk
+        lessons.sig_lab_setup.connect(lambda setup: (window.workspaces.show("lab"), lab.load_setup(setup)))
+        lab.sig_walk.connect(lambda walk: walk is not None and lessons.lab_walk_changed(walk))
     return lab

@@ -6,7 +6,7 @@ the app model's error report. What was typed is remembered (QSettings) and kept 
 """
 import json
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from core.expression import ExpressionError, parse, parse_values
@@ -27,7 +27,10 @@ DEFAULT = {"expression": "(x + y) * z", "values": "x = -2, y = 5, z = -4", "mode
 
 
 class LabWorkspace(QWidget):
-    """``walk`` is the current Walk (None before the first successful build), ``expr`` its formula."""
+    """``walk`` is the current Walk (None before the first successful build), ``expr`` its formula;
+    ``sig_walk(walk)`` after every build and step (the Lessons dock follows it)."""
+
+    sig_walk = Signal(object)
 
     def __init__(self, app_model, parent=None):
         super().__init__(parent)
@@ -105,6 +108,12 @@ class LabWorkspace(QWidget):
             widget.blockSignals(False)
         form._mode_shown()
         self.build()
+
+    def load_setup(self, setup):
+        """Load a lesson step's lab setup (``core.lessons`` LabSetup: expression, values, expand,
+        mode, direction)."""
+        self.set_state({"expression": setup.expression, "values": setup.values, "mode": setup.mode,
+                        "direction": setup.direction, "expand": setup.expand})
 
     def load_example(self, example):
         """Load a ``core.expression.Example``: its formula, values and expand, in the current mode
@@ -208,6 +217,7 @@ class LabWorkspace(QWidget):
         self.local_jacobian.show_node(walk, self.selected)
         self.results.show_walk(walk, self.counts)
         self.actions_.refresh(walk)
+        self.sig_walk.emit(walk)
 
 
 def _stored_state():
