@@ -9,8 +9,9 @@ grey balanced).
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHeaderView,
     QLabel,
     QSizePolicy,
@@ -101,6 +102,15 @@ class ArrayView(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setMinimumSectionSize(20)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        self.table.setContextMenuPolicy(Qt.ActionsContextMenu)   # right click: the copy actions
+        for text, shortcut, slot in (("Copy", QKeySequence.StandardKey.Copy, self.copy_text),
+                                     ("Copy as CSV", None, self.copy_csv)):
+            copy = QAction(text, self.table)
+            if shortcut is not None:
+                copy.setShortcut(shortcut)
+                copy.setShortcutContext(Qt.WidgetShortcut)
+            copy.triggered.connect(slot)
+            self.table.addAction(copy)
         self.plot = pg.PlotWidget()
         self.plot.setBackground("w")
         self.plot.setMenuEnabled(False)
@@ -147,11 +157,31 @@ class ArrayView(QWidget):
         else:
             self._show_heat_map(m, signed)
 
+    def copy_text(self):
+        """The selected cells (or the whole table) to the clipboard, tab-separated, full precision."""
+        QApplication.clipboard().setText(table_text(self._copied(), "\t"))
+
+    def copy_csv(self):
+        """The selected cells (or the whole table) to the clipboard as CSV."""
+        QApplication.clipboard().setText(table_text(self._copied(), ","))
+
+    def _copied(self):
+        m = as_matrix(self.values)
+        cells = self.table.selectedIndexes()
+        if not cells:
+            return m
+        rows = sorted({c.row() for c in cells})
+        cols = sorted({c.column() for c in cells})
+        return m[np.ix_(rows, cols)]
+
     def _show_table(self, m, signed):
         self.stack.setCurrentWidget(self.table)
         rows, cols = m.shape
         self.table.setRowCount(rows)
         self.table.setColumnCount(cols)
+        # indices from 0, as numpy and the worked rows count
+        self.table.setVerticalHeaderLabels([str(r) for r in range(rows)])
+        self.table.setHorizontalHeaderLabels([str(c) for c in range(cols)])
         scale = float(np.max(np.abs(m))) or 1.0
         for r in range(rows):
             for c in range(cols):
@@ -181,10 +211,15 @@ class ArrayView(QWidget):
         self.stack.setFixedHeight(130)
 
 
+def table_text(m, separator="\t"):
+    """A matrix as lines of values (full precision), for the clipboard or a CSV file."""
+    return "\n".join(separator.join(repr(float(v)) for v in row) for row in np.atleast_2d(m)) + "\n"
+
+
 def _tint(t):
-    """Background for a table cell: white at 0, towards orange (positive) or blue (negative)."""
+    """Background for a table cell: the table's own at 0, towards orange (positive) or blue (negative)."""
     t = float(np.clip(t, -1, 1)) if np.isfinite(t) else 0.0
     target = QColor(POSITIVE if t > 0 else NEGATIVE)
+    base = QApplication.palette().base().color()   # the theme's table background (white or dark)
     a = 0.45 * abs(t)
-    return QColor(int(255 + (target.red() - 255) * a), int(255 + (target.green() - 255) * a),
-                  int(255 + (target.blue() - 255) * a))
+    return QColor(*(int(round(b + (c - b) * a)) for b, c in zip(base.getRgb()[:3], target.getRgb()[:3])))

@@ -9,14 +9,15 @@ import logging
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings, Qt
-from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 from core.io import SESSION_SUFFIX, load_weights, save_weights
 from core.training import Trainer, to_csv_rows
 
 from .graph_export import export_graph
+from .plots.export import write_plots
 
 log = logging.getLogger("backprop_studio")
 
@@ -28,6 +29,7 @@ SESSION_FILTER = f"Backprop Studio session (*{SESSION_SUFFIX})"
 PNG_FILTER = "PNG image (*.png)"
 GRAPH_FILTERS = ("SVG drawing, for slides (*.svg);;PNG image, 2× (*.png);;PNG image, 1× (*.png);;"
                  "PNG image, 4× (*.png)")
+SVG_FILTER = "SVG drawing, one file per plot (*.svg)"
 ALL_FILES = "All files (*)"
 
 
@@ -55,8 +57,8 @@ class FileActions(QObject):
             "&Open session…", "action_open_session", QKeySequence.StandardKey.Open, self.open_session,
             "Continue a saved session")
         self.export_plots_action = self._action(
-            "Export &plots as PNG…", "action_export_plots", None, self.export_plots,
-            "One image with every plot")
+            "Export &plots (PNG or SVG)…", "action_export_plots", None, self.export_plots,
+            "Every plot without its controls: one PNG sheet, or an SVG file per plot")
         self.export_graph_action = self._action(
             "Export &graph…", "action_export_graph", None, self.export_graph,
             "The whole computational graph as SVG or PNG (format by the file name's suffix)")
@@ -135,9 +137,17 @@ class FileActions(QObject):
 
     # ----- exports ----------------------------------------------------------------------------
     def export_plots(self):
-        self._save_as("Export plots", "plots.png", PNG_FILTER, "Cannot export the plots",
-                      lambda path: Path(path).write_bytes(_png_bytes(self._plots_image())),
-                      "Plots written to")
+        self._save_as("Export plots", "plots.png", f"{PNG_FILTER};;{SVG_FILTER}",
+                      "Cannot export the plots", self.write_plots, "Plots written to")
+
+    def write_plots(self, path):
+        """Every plot, drawn from the latest snapshot (also those in a tab behind another), to
+        ``path``: one PNG sheet, or one SVG per plot."""
+        snapshot = self.app_model.snapshot()
+        for widget in self.plots:
+            widget.show_snapshot(snapshot)
+        QApplication.sendPostedEvents()  # the plots' layouts settle before they are drawn
+        return write_plots(path, self.plots, QApplication.palette().base().color().name())
 
     def export_graph(self):
         """The whole graph as SVG, or as PNG at the scale the chosen file type names."""
@@ -150,26 +160,6 @@ class FileActions(QObject):
                       lambda path: Path(path).write_text(history_csv(self.app_model.trainer.history),
                                                          encoding="utf-8"),
                       "History written to")
-
-    def _plots_image(self):
-        """Every plot widget, drawn from the latest snapshot, on a two-column sheet."""
-        snapshot = self.app_model.snapshot()
-        widgets = self.plots
-        for widget in widgets:
-            widget.show_snapshot(snapshot)  # also a plot in a tab behind another
-        QApplication.sendPostedEvents()  # the plots' layouts settle before they are grabbed
-        images = [widget.grab().toImage() for widget in widgets]
-        columns = min(2, len(images))
-        cell_w = max(image.width() for image in images)
-        cell_h = max(image.height() for image in images)
-        rows = -(-len(images) // columns)
-        sheet = QImage(columns * cell_w, rows * cell_h, QImage.Format.Format_RGB32)
-        sheet.fill(Qt.GlobalColor.white)
-        painter = QPainter(sheet)
-        for k, image in enumerate(images):
-            painter.drawImage((k % columns) * cell_w, (k // columns) * cell_h, image)
-        painter.end()
-        return sheet
 
     # ----- recent files -----------------------------------------------------------------------
     def recent_files(self):

@@ -5,12 +5,8 @@ and says what changed, and the redraw scheduler (``gui.redraw``) draws the views
 snapshots: the graph at once (at most 30 times a second while playing), the panels one per turn
 of the event loop.
 """
-import json
-
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QVBoxLayout, QWidget
-
-from core.training import TrainerConfig
 
 from .app_model import AppModel
 from .curvature_panel import add_curvature_dock
@@ -20,14 +16,16 @@ from .graph_actions import GraphActions
 from .graph_view import GraphView
 from .inspector import Inspector
 from .lab import install_lab
+from .lecture import install as install_lecture_tools
 from .lesson_panel import LessonPanel, raise_panel
 from .plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
 from .redraw import Panel, RedrawScheduler
+from .screen_fit import scrolled
 from .setup_panel import SetupPanel
 from .status_view import StatusView
 from .step_actions import StepActions
+from .window_settings import restore_window, save_window, stored_config
 
-FIRST_SIZE = (1280, 800)
 STATUS_MS = 5000
 
 
@@ -38,7 +36,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("Backprop Studio")
         stored = settings()
-        self.app_model = AppModel(_stored_config(stored), self)
+        self.app_model = AppModel(stored_config(stored), self)
         self.play = self.app_model.play
         show_errors_of(self.app_model, self)
 
@@ -50,6 +48,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
+        column.addWidget(self.status.health)
         column.addWidget(self.hint)
         column.addWidget(self.graph_view, 1)
         self.setCentralWidget(central)
@@ -72,7 +71,7 @@ class MainWindow(QMainWindow):
         self._shown = {}           # dock → whether it can be seen (a tabbed-away dock stays "visible")
         self.redraw = RedrawScheduler(self.app_model, self._draw_core, self._panels(), self)
         self._connect()
-        self._restore(stored)
+        restore_window(self, stored)
         self.refresh()
 
     @property
@@ -119,7 +118,7 @@ class MainWindow(QMainWindow):
     def _build_docks(self):
         self.setDockNestingEnabled(True)
         self.inspector_dock = self._dock("Node inspector", "inspector_dock", self.inspector)
-        self.setup_dock = self._dock("Setup", "setup_dock", self.setup_panel)
+        self.setup_dock = self._dock("Setup", "setup_dock", scrolled(self.setup_panel))
         self.loss_dock = self._dock("Loss and accuracy", "loss_dock", self.loss_plot)
         self.boundary_dock = self._dock("Decision boundary", "boundary_dock", self.boundary_plot)
         self.weights_dock = self._dock("Weights", "weights_dock", self.weights_plot)
@@ -137,7 +136,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self):
         bar = self.menuBar()
-        self.file_actions.populate(file_menu := bar.addMenu("&File"))
+        file_menu = bar.addMenu("&File")
+        self.file_actions.populate(file_menu)
         file_menu.addAction(self.lesson_panel.open_action)
         train, view = bar.addMenu("&Train"), bar.addMenu("&View")
         self.steps.populate(train, view)
@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
             toggle = dock.toggleViewAction()
             toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel.")
             view.addAction(toggle)
+        self.lecture = install_lecture_tools(self, file_menu, view)   # themes, presentation, help
 
     def _panels(self):
         model = self.app_model
@@ -206,32 +207,9 @@ class MainWindow(QMainWindow):
         self.steps.refresh(snapshot, playing)
         self.status.show_snapshot(snapshot, playing, self.play.rate())
 
-    # ----- persistence -----------------------------------------------------------------------
-    def _restore(self, stored):
-        geometry = stored.value("geometry")
-        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
-            state = stored.value("window_state")
-            if isinstance(state, QByteArray):
-                self.restoreState(state)
-        else:
-            self.resize(*FIRST_SIZE)
-            self.resizeDocks([self.inspector_dock, self.loss_dock, self.boundary_dock],
-                             [500, 390, 390], Qt.Horizontal)
-            self.resizeDocks([self.inspector_dock], [330], Qt.Vertical)
-        speed = str(stored.value("speed", ""))
-        if speed == "max" or speed.isdigit():
-            self.steps.set_speed(None if speed == "max" else int(speed))
-        self.action_expand_loss.setChecked(stored.value("expand_loss") in (True, "true"))
-
     def save_settings(self):
         """Geometry, dock layout, speed, view toggles and the last settings, in QSettings."""
-        stored = settings()
-        stored.setValue("geometry", self.saveGeometry())
-        stored.setValue("window_state", self.saveState())
-        speed = self.steps.current_speed()
-        stored.setValue("speed", "max" if speed is None else str(speed))
-        stored.setValue("expand_loss", self.action_expand_loss.isChecked())
-        stored.setValue("config", json.dumps(self.app_model.session.config.to_dict()))
+        save_window(self, settings())
 
     def closeEvent(self, event):
         self.play.stop()
@@ -239,11 +217,3 @@ class MainWindow(QMainWindow):
         self.save_settings()
         super().closeEvent(event)
 
-
-def _stored_config(stored):
-    """The last session's settings, or None when there are none or they can't be read."""
-    text = stored.value("config")
-    try:
-        return TrainerConfig.from_dict(json.loads(text)) if text else None
-    except Exception:  # noqa: BLE001 — garbled settings: start on the default
-        return None

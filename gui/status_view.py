@@ -1,11 +1,11 @@
-"""What the window says about the run: the divergence banner, the phase hint, the status bar."""
+"""What the window says about the run: the divergence and health banners, the phase hint, the
+status bar. Their colours come from the window's theme (``gui.theme``), by object name."""
 from PySide6.QtWidgets import QLabel
+
+from core.training.health import health_warnings
 
 from .hints import hint_for
 
-BANNER_STYLE = ("padding: 6px 8px; background: #FBE3D6; color: #7A2600; "
-                "border: 1px solid #D55E00; font-weight: bold;")
-HINT_STYLE = "#phase_hint { padding: 4px 8px; background: #F4F1E6; border-bottom: 1px solid #DDD; }"
 STATUS_KEYS = ("iteration", "phase", "loss", "accuracy", "rate")
 
 
@@ -17,12 +17,15 @@ class StatusView:
         self.hint = QLabel()
         self.hint.setObjectName("phase_hint")
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(HINT_STYLE)
         self.banner = QLabel()
         self.banner.setObjectName("divergence_banner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
+        self.health = QLabel()   # dead ReLUs, vanishing or exploding gradients
+        self.health.setObjectName("health_banner")
+        self.health.setWordWrap(True)
+        self.health.hide()
+        self._health_key = None
         self.labels = {}
         for key in STATUS_KEYS:
             label = QLabel()
@@ -43,6 +46,7 @@ class StatusView:
         elif self.status_bar.currentMessage().startswith("Diverged"):
             self.status_bar.clearMessage()
         self.hint.setText(hint_for(snapshot, playing))
+        self._show_health(snapshot, diverged is None)
         loss = snapshot.metrics.get("loss", _last(snapshot.history, "train_loss"))
         accuracy = snapshot.metrics.get("accuracy", _last(snapshot.history, "train_acc"))
         labels = self.labels
@@ -52,6 +56,20 @@ class StatusView:
         labels["loss"].setText("Loss —" if loss is None else f"Loss {loss:.4g}")
         labels["accuracy"].setText("Accuracy —" if accuracy is None else f"Accuracy {accuracy:.1%}")
         labels["rate"].setText(f"{rate:.0f} it/s" if playing else "")
+
+
+    def _show_health(self, snapshot, alive):
+        """The health banner; between a batch's update and the next forward pass the ReLU values
+        are unknown, so the last batch's warnings stay up until a new batch says otherwise."""
+        relus = [n for n in snapshot.graph if n.op == "relu"]
+        values_known = not relus or any(n.value is not None for n in relus)
+        fresh = snapshot.iteration == 0 and snapshot.completed is None
+        if values_known or fresh or not alive:
+            warnings = health_warnings(snapshot) if alive else []
+            self._health_key = [w.message for w in warnings]
+        text = "<br>".join(f"Warning: {m}" for m in self._health_key or ())
+        self.health.setText(text)
+        self.health.setVisible(bool(text))
 
 
 def _last(history, key):

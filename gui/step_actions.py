@@ -13,11 +13,8 @@ from core.training import Phase
 
 from .play import DEFAULT_SPEED, SPEEDS
 
-TOOLBAR_STYLE = """
-QToolButton { padding: 3px 8px; }
-QToolButton[next="true"] { background: #FFE07A; border: 1px solid #B89400; border-radius: 4px;
-                           font-weight: bold; }
-"""
+# the next phase's highlight (QToolButton[next="true"]) is in the window's theme (gui.theme)
+TOOLBAR_STYLE = "QToolButton { padding: 3px 8px; }"
 
 
 def speed_text(speed):

@@ -8,10 +8,11 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QV
 from core.data import DataError, Dataset
 from core.nn import evaluate_spec
 
-from .style import FOREGROUND, add_legend, class_colors, make_plot, region_colors
+from .style import add_legend, class_colors, foreground, make_plot, region_colors
 
 GRID = 100       # the class regions are evaluated on a GRID×GRID raster
 MARGIN = 0.15    # around the data, as a fraction of its extent
+MAX_DRAWN = 4000  # points drawn per set (train, validation); beyond, an even sample, said so
 
 
 class BoundaryPlot(QWidget):
@@ -33,6 +34,10 @@ class BoundaryPlot(QWidget):
         hint = QLabel("Click adds a point, right-click removes the nearest")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(placeholder-text);")
+        self.sampled = QLabel()   # says when only a sample of the points is drawn
+        self.sampled.setObjectName("boundary_sampled")
+        self.sampled.setStyleSheet("color: palette(placeholder-text);")
+        self.sampled.hide()
 
         self.plot = make_plot(left="x2", bottom="x1")
         item = self.plot.getPlotItem()
@@ -42,7 +47,7 @@ class BoundaryPlot(QWidget):
         item.addItem(self.image)
         self.legend = add_legend(item)
         # the legend shows the default grey brush; each point gets its class colour
-        self.train_points = pg.ScatterPlotItem(symbol="o", size=8, pen=pg.mkPen(FOREGROUND, width=1),
+        self.train_points = pg.ScatterPlotItem(symbol="o", size=8, pen=pg.mkPen(foreground(), width=1),
                                                brush="#a0a0a0", name="train")
         self.val_points = pg.ScatterPlotItem(symbol="t", size=10, pen=pg.mkPen("w", width=1.2),
                                              brush="#a0a0a0", name="validation")
@@ -67,6 +72,7 @@ class BoundaryPlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.editing)
+        layout.addWidget(self.sampled)
         layout.addWidget(self.stack, 1)
         self.setMinimumSize(320, 320)
 
@@ -101,6 +107,10 @@ class BoundaryPlot(QWidget):
         self._classes = scores.argmax(axis=1).reshape(GRID, GRID)
         self.image.setImage(self._region_rgb[self._classes], levels=(0, 255), rect=self._image_rect)
 
+    def export_items(self):
+        """(name, plot item) for the exporters; none without 2-D data."""
+        return [] if self._grid is None else [("decision-boundary", self.plot.getPlotItem())]
+
     def clear(self):
         """Empty the plot (a new trainer or a reset)."""
         self._snapshot = self._dataset = self._grid = self._classes = self._key = None
@@ -123,14 +133,18 @@ class BoundaryPlot(QWidget):
         self.stack.setCurrentWidget(self.plot)
         self.editing.show()
         self._update_class_selector(dataset.class_names)
-        colors = class_colors(dataset.n_classes)
+        brushes = [pg.mkBrush(*rgb) for rgb in class_colors(dataset.n_classes)]  # one per class
         self._region_rgb = region_colors(dataset.n_classes)
-        self.train_points.setData(pos=dataset.X_train,
-                                  brush=[pg.mkBrush(*colors[k]) for k in dataset.y_train])
+        self.train_points.setData(**drawn_points(dataset.X_train, dataset.y_train, brushes))
         if dataset.n_val:
-            self.val_points.setData(pos=dataset.X_val, brush=[pg.mkBrush(*colors[k]) for k in dataset.y_val])
+            self.val_points.setData(**drawn_points(dataset.X_val, dataset.y_val, brushes))
         else:
             self.val_points.clear()
+        total = dataset.n_train + dataset.n_val
+        shown = min(dataset.n_train, MAX_DRAWN) + min(dataset.n_val, MAX_DRAWN)
+        self.sampled.setVisible(shown < total)
+        self.sampled.setText(f"Showing an even sample of {shown:,} of the {total:,} points "
+                             "(the regions use the whole model).")
         names = dataset.feature_names
         self.plot.getPlotItem().setLabel("bottom", names[0])
         self.plot.getPlotItem().setLabel("left", names[1])
@@ -226,6 +240,15 @@ class BoundaryPlot(QWidget):
         elif event.button() == Qt.MouseButton.RightButton:
             event.accept()
             self.remove_point_near(point.x(), point.y())
+
+
+def drawn_points(X, y, brushes, limit=MAX_DRAWN):
+    """ScatterPlotItem data for at most ``limit`` points of (X, y), evenly spread over the set,
+    each with its class's brush (the same QBrush object per class, never one per point)."""
+    if len(X) > limit:
+        keep = np.linspace(0, len(X) - 1, limit).astype(np.intp)
+        X, y = X[keep], y[keep]
+    return {"pos": X, "brush": [brushes[k] for k in y]}
 
 
 def _same_rect(a, b):

@@ -109,7 +109,7 @@ class CurvaturePlot(QWidget):
         layout.addWidget(self.slice_caption)
         layout.addWidget(self.sharp_plot, 2)
         layout.addWidget(self.stability_caption)
-        self.setMinimumSize(360, 420)
+        self.setMinimumSize(320, 300)   # fits the bottom dock row of a 1366×768 window
         self.clear()
 
     def show_report(self, report, series, crossed_at=None):

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .style import DecadeAxis, add_legend, make_plot, series_color
+from .style import DecadeAxis, add_legend, make_plot, reset_range, series_color, show_points_when_single
 
 PREFIX = "grad_norm/"
 
@@ -40,6 +40,7 @@ class GradNormPlot(QWidget):
             self._make_curves(names)
         for name, curve in self.curves.items():
             curve.setData(history["iteration"], history[PREFIX + name])
+            show_points_when_single(curve, len(history["iteration"]), curve.opts["pen"])
 
     def _make_curves(self, names):
         self.clear()
@@ -51,9 +52,14 @@ class GradNormPlot(QWidget):
             pen = pg.mkPen(series_color(layers.index(layer)), width=width, style=style)
             self.curves[name] = self.plot.getPlotItem().plot([], [], name=name, pen=pen)
 
+    def export_items(self):
+        """(name, plot item) for the exporters."""
+        return [("gradient-norms", self.plot.getPlotItem())]
+
     def clear(self):
         """Empty the plot (a new trainer or a reset)."""
         for curve in self.curves.values():
             self.plot.getPlotItem().removeItem(curve)  # and from the legend
         self.curves = {}
+        reset_range(self.plot.getPlotItem())
 

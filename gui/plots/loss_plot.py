@@ -3,7 +3,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from .style import TRAIN_COLOR, VAL_COLOR, DecadeAxis, add_legend, make_plot
+from .style import TRAIN_COLOR, VAL_COLOR, DecadeAxis, add_legend, make_plot, reset_range, show_points_when_single
 
 # history key → (x key, legend name, pen). Thick or dashed lines over thousands of points
 # cost tens of milliseconds per frame, so only the main curves are a little thicker.
@@ -37,7 +37,7 @@ class LossPlot(QWidget):
         self.curves = {}
         for plot, specs in ((self.loss_plot, _LOSS_CURVES), (self.acc_plot, _ACC_CURVES)):
             item = plot.getPlotItem()
-            add_legend(item, bottom=plot is self.acc_plot, columns=2)  # accuracy rises: its legend sits low
+            add_legend(item, columns=2)
             item.setClipToView(True)
             item.setDownsampling(auto=True, mode="peak")
             for key, (_, name, pen) in specs.items():
@@ -66,13 +66,21 @@ class LossPlot(QWidget):
     def show_snapshot(self, snapshot):
         """Draw ``snapshot`` now (the redraw scheduler decides when)."""
         history = snapshot.history
-        for key, (x_key, *_) in {**_LOSS_CURVES, **_ACC_CURVES}.items():
+        for key, (x_key, _, pen) in {**_LOSS_CURVES, **_ACC_CURVES}.items():
             self.curves[key].setData(history[x_key], history[key])
+            if not key.startswith("val_"):
+                show_points_when_single(self.curves[key], len(history[key]), pen)
         markers = "o" if len(history["val_iteration"]) <= MAX_MARKERS else None
         for key in ("val_loss", "val_acc"):
             self.curves[key].setSymbol(markers)
+
+    def export_items(self):
+        """(name, plot item) for the exporters."""
+        return [("loss", self.loss_plot.getPlotItem()), ("accuracy", self.acc_plot.getPlotItem())]
 
     def clear(self):
         """Empty the plot (a new trainer or a reset)."""
         for curve in self.curves.values():
             curve.setData([], [])
+        for plot in (self.loss_plot, self.acc_plot):
+            reset_range(plot.getPlotItem())

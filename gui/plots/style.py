@@ -1,4 +1,8 @@
-"""Colours and plot defaults shared by the plot widgets (light plots read well on a projector)."""
+"""Colours and plot defaults shared by the plot widgets, and the theme's colours and fonts for them.
+
+Axes never rescale with an SI prefix (a log axis reading "(x0.001)" makes 0.1 look like 100), and
+legends sit below the data, where they cover nothing.
+"""
 import math
 
 import numpy as np
@@ -13,6 +17,13 @@ _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
             "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 LEFT_LABEL_ROOM = 5  # pixels
 DIVERGING = "CET-D1"  # blue (negative) – white (0) – red (positive)
+_current = {"foreground": FOREGROUND, "background": BACKGROUND, "font": None}
+LEGEND_ROW = 4   # PlotItem's layout: 0 title, 1 top axis, 2 view, 3 bottom axis; the legend below
+
+
+def foreground():
+    """The current theme's plot text colour."""
+    return _current["foreground"]
 
 
 def class_colors(n):
@@ -34,7 +45,7 @@ def series_color(k):
 
 def make_plot(left="", bottom="", title=None, axis_items=None):
     """A PlotWidget with a light background, dark axes, horizontal grid lines and no right-click menu."""
-    widget = pg.PlotWidget(background=BACKGROUND, axisItems=axis_items)
+    widget = pg.PlotWidget(background=_current["background"], axisItems=axis_items)
     item = widget.getPlotItem()
     item.setMenuEnabled(False)
     item.hideButtons()
@@ -48,24 +59,72 @@ def make_plot(left="", bottom="", title=None, axis_items=None):
     if bottom:
         item.setLabel("bottom", bottom)
     if title:
-        item.setTitle(title, color=FOREGROUND)
+        item.setTitle(title, color=_current["foreground"])
     return widget
 
 
 def style_axes(plot_item):
+    """Axes in the theme's colour, with true values on the ticks (no SI-prefix rescaling)."""
     for name in ("left", "bottom", "right", "top"):
         axis = plot_item.getAxis(name)
-        axis.setPen(FOREGROUND)
-        axis.setTextPen(FOREGROUND)
+        axis.enableAutoSIPrefix(False)
+        axis.setPen(_current["foreground"])
+        axis.setTextPen(_current["foreground"])
+        if _current["font"] is not None:
+            axis.setTickFont(_current["font"])
+            axis.label.setFont(_current["font"])
 
 
-def add_legend(plot_item, bottom=False, columns=1):
-    """A compact legend in the top (or bottom) right corner, readable over grid lines."""
-    legend = plot_item.addLegend(offset=(-6, -6 if bottom else 6), labelTextColor=FOREGROUND,
-                                 labelTextSize="8pt", verSpacing=-6, horSpacing=12,
-                                 brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#c0c0c0"))
-    legend.setColumnCount(columns)
+def add_legend(plot_item, columns=3):
+    """A compact legend under the plot (outside the data), its entries in ``columns`` columns;
+    curves plotted with a ``name`` join it."""
+    legend = pg.LegendItem(offset=None, labelTextColor=_current["foreground"], labelTextSize="9pt",
+                           verSpacing=-6, horSpacing=12, colCount=columns)
+    plot_item.layout.addItem(legend, LEGEND_ROW, 1)
+    plot_item.legend = legend
     return legend
+
+
+def show_points_when_single(curve, n_points, pen):
+    """A curve of a single point has no line to draw: mark its points then, so it shows."""
+    single = n_points == 1
+    if (curve.opts.get("symbol") is not None) != single:
+        curve.setSymbol("o" if single else None)
+        curve.setSymbolPen(pen)
+        curve.setSymbolBrush(pen.color())
+        curve.setSymbolSize(6)
+
+
+def title_size():
+    """The point size of plot titles: the theme's font size (9 pt before a theme is applied)."""
+    font = _current["font"]
+    return "9pt" if font is None else f"{font.pointSizeF():.3g}pt"
+
+
+def reset_range(plot_item):
+    """Let the view follow the data again (after a rebuild: no old x-span kept)."""
+    plot_item.enableAutoRange(x=True, y=plot_item.getViewBox().autoRangeEnabled()[1] is not False)
+
+
+def apply_plot_theme(view, theme, font):
+    """Background, axes, titles and legends of every plot in ``view`` (a pyqtgraph GraphicsView)
+    in ``theme``'s colours and ``font``; plots made later start so too."""
+    _current.update(foreground=theme.plot_foreground, background=theme.plot_background, font=font)
+    view.setBackground(theme.plot_background)
+    size = title_size()
+    for item in view.scene().items():
+        if isinstance(item, pg.PlotItem):
+            style_axes(item)
+            if item.titleLabel.text:
+                item.setTitle(item.titleLabel.text, color=theme.plot_foreground, size=size)
+            legend = getattr(item, "legend", None)
+            if legend is not None:
+                legend.setLabelTextColor(theme.plot_foreground)
+                legend.setLabelTextSize(size)
+                for _, label in legend.items:
+                    label.setText(label.text)   # the new colour and size show once re-rendered
+        elif isinstance(item, pg.ColorBarItem):
+            style_axes(item)
 
 
 class DecadeAxis(pg.AxisItem):

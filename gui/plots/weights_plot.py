@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .style import BACKGROUND, DIVERGING, FOREGROUND, style_axes
+from .style import BACKGROUND, DIVERGING, foreground, style_axes, title_size
 
 _GAP = 1  # pixels between tiles
 _LABEL_SPACE = 3  # pixels above each row of tiles, for the class names
@@ -92,6 +92,10 @@ class WeightsPlot(QWidget):
         minimum = layout.effectiveSizeHint(Qt.SizeHint.MinimumSize)
         self.view.setMinimumSize(math.ceil(minimum.width()), math.ceil(minimum.height()))
         layout.setGeometry(self.view.range)
+
+    def export_items(self):
+        """(name, layout of the heat maps) for the exporters; none before a parameter is shown."""
+        return [] if self.selected() is None else [("weights", self.view.ci)]
 
     def clear(self):
         """Empty the plot (a new trainer or a reset)."""
@@ -196,14 +200,14 @@ class HeatMap:
         self._set_labels((), 0)
         self.image.clear()
         self._rect = None
-        self.plot.setTitle(title, color=FOREGROUND, size="9pt")
+        self.plot.setTitle(title, color=foreground(), size=title_size())
 
     def _show(self, data, title, rect):
         finite = np.abs(data[np.isfinite(data)])
         bound = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
         self.image.setImage(data, levels=(-bound, bound), rect=rect)
         self.bar.setLevels((-bound, bound))
-        self.plot.setTitle(title, color=FOREGROUND, size="9pt")
+        self.plot.setTitle(title, color=foreground(), size=title_size())
         if rect != self._rect:
             self._rect = rect
             self.plot.setRange(rect, padding=0.02)
@@ -217,7 +221,7 @@ class HeatMap:
         cols = tile_columns(len(names))
         self.labels = []
         for k, name in enumerate(names):
-            label = pg.TextItem(name, color=FOREGROUND, anchor=(0.5, 1.0))
+            label = pg.TextItem(name, color=foreground(), anchor=(0.5, 1.0))
             label.setFont(QFont(label.textItem.font().family(), 8))
             row, col = divmod(k, cols)
             label.setPos(col * (side + _GAP) + side / 2, row * (side + _GAP + _LABEL_SPACE) + _LABEL_SPACE)

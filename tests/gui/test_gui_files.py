@@ -15,6 +15,7 @@ from gui.app_model import AppModel
 from gui.errors import show_errors_of
 from gui.file_actions import MAX_RECENT, FileActions
 from gui.plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
+from gui.plots.export import plot_image, plot_items
 
 
 class StandInWindow(QMainWindow):
@@ -225,7 +226,8 @@ def test_plots_and_graph_export_as_png(window, dialogs, tmp_path):
 
     assert dialogs.critical == []
     plots = QImage(str(tmp_path / "plots.png"))
-    cell = max(p.grab().width() for p in window.plots)
+    # pyqtgraph's exporter draws each plot at twice its size, without the widgets' controls
+    cell = max(plot_image(item).width() for _, item in plot_items(window.plots))
     assert plots.width() == 2 * cell and plots.height() > 0
     graph = QImage(str(tmp_path / "graph.png"))   # the whole graph, at twice its scene size
     scene = window.graph_view.scene().sceneRect()

@@ -1,0 +1,46 @@
+"""What the window remembers between runs: geometry, dock layout, speed, view toggles, settings."""
+import json
+
+from PySide6.QtCore import QByteArray, Qt
+
+from core.training import TrainerConfig
+
+from .screen_fit import fit_to_screen
+
+
+def stored_config(stored):
+    """The last session's settings, or None when there are none or they can't be read."""
+    text = stored.value("config")
+    try:
+        return TrainerConfig.from_dict(json.loads(text)) if text else None
+    except Exception:  # noqa: BLE001 — garbled settings: start on the default
+        return None
+
+
+def restore_window(window, stored):
+    """The stored geometry and dock layout (else a first layout that fits the screen), speed and
+    the expanded-loss toggle."""
+    geometry = stored.value("geometry")
+    if isinstance(geometry, QByteArray) and window.restoreGeometry(geometry):
+        state = stored.value("window_state")
+        if isinstance(state, QByteArray):
+            window.restoreState(state)
+    else:
+        fit_to_screen(window)
+        window.resizeDocks([window.inspector_dock, window.loss_dock, window.boundary_dock],
+                           [500, 390, 390], Qt.Horizontal)
+        window.resizeDocks([window.inspector_dock], [330], Qt.Vertical)
+    speed = str(stored.value("speed", ""))
+    if speed == "max" or speed.isdigit():
+        window.steps.set_speed(None if speed == "max" else int(speed))
+    window.action_expand_loss.setChecked(stored.value("expand_loss") in (True, "true"))
+
+
+def save_window(window, stored):
+    """Geometry, dock layout, speed, view toggles and the session's settings into ``stored``."""
+    stored.setValue("geometry", window.saveGeometry())
+    stored.setValue("window_state", window.saveState())
+    speed = window.steps.current_speed()
+    stored.setValue("speed", "max" if speed is None else str(speed))
+    stored.setValue("expand_loss", window.action_expand_loss.isChecked())
+    stored.setValue("config", json.dumps(window.app_model.session.config.to_dict()))

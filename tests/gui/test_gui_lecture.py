@@ -1,0 +1,183 @@
+"""The lecture-hall tools: themes, presentation mode, health warnings, help, Quit, screen fit."""
+import dataclasses
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QAction, QGuiApplication, QPalette, QScreen
+from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
+
+import core
+from core.training import TrainerConfig, build_trainer
+from gui.plots import GradNormPlot, LossPlot
+from gui.screen_fit import first_geometry
+from gui.theme import DARK, LIGHT, PROJECTOR
+
+
+def action(window, name):
+    return window.findChild(QAction, name)
+
+
+def window_color(role=QPalette.Window):
+    return QApplication.palette().color(role).name().upper()
+
+
+def plot_background(plot):
+    return plot.backgroundBrush().color().name().upper()
+
+
+def test_the_theme_switch_recolours_the_window_and_the_plots(window):
+    action(window, "action_theme_dark").trigger()
+    assert window_color() == DARK.window and window_color(QPalette.Text) == DARK.text
+    assert plot_background(window.loss_plot.loss_plot) == DARK.plot_background
+    assert DARK.hint_background in window.styleSheet()
+    axis = window.gradnorm_plot.plot.getPlotItem().getAxis("left")
+    assert axis.textPen().color().name().upper() == DARK.plot_foreground
+    action(window, "action_theme_light").trigger()
+    assert window_color() == LIGHT.window
+    assert plot_background(window.boundary_plot.plot) == LIGHT.plot_background
+    assert window.lecture.appearance.stored.value("theme") == "light"   # remembered
+
+
+def dock_layout(window):
+    return {d.objectName(): (d.isVisible(), window.dockWidgetArea(d)) for d in window.findChildren(QDockWidget)}
+
+
+def test_presentation_mode_scales_text_hides_setup_goes_full_screen_and_restores(window, qtbot):
+    window.setup_dock.show()
+    window.setup_dock.raise_()
+    before_layout, before_state = dock_layout(window), window.windowState()
+    before_font = QApplication.font().pointSizeF()
+    window.lecture.presentation.set_scale(175)
+    presentation = action(window, "action_presentation")
+    assert presentation.shortcut().toString() == "F5" and presentation.isCheckable()
+    presentation.trigger()
+    assert QApplication.font().pointSizeF() >= 1.5 * before_font
+    assert window.hint.font().pointSizeF() >= 1.5 * before_font
+    axis = window.loss_plot.loss_plot.getPlotItem().getAxis("bottom")
+    assert axis.style["tickFont"].pointSizeF() >= 1.5 * before_font
+    graph_scale = getattr(window.graph_view, "text_scale", None)
+    if graph_scale is not None:   # the graph view's own text size, once it has one
+        assert graph_scale >= 1.5
+    assert not window.setup_dock.isVisible() and window.isFullScreen()
+    assert window_color() == PROJECTOR.window
+    window.lecture.presentation.set_scale(250)   # live
+    assert QApplication.font().pointSizeF() >= 2.4 * before_font
+    presentation.trigger()
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    assert window.windowState() == before_state and dock_layout(window) == before_layout
+    assert QApplication.font().pointSizeF() == before_font and window_color() != PROJECTOR.window
+
+
+def test_axes_read_true_values_without_an_si_prefix():
+    plot = GradNormPlot()
+    axis = plot.plot.getPlotItem().getAxis("left")
+    assert not axis.autoSIPrefix
+    assert axis.tickStrings([-1.0, 0.0, 1.0], 1.0, 1.0)[:2] == ["0.1", "1"]   # log axis: 0.1 is 0.1
+
+
+def history(n):
+    keys = ("train_loss", "data_loss", "reg_loss", "train_acc")
+    h = {key: np.linspace(1.0, 0.5, n) for key in keys}
+    h.update(iteration=np.arange(n, dtype=float), val_iteration=np.array([]), val_loss=np.array([]),
+             val_acc=np.array([]))
+    return h
+
+
+def test_a_single_point_is_drawn_and_the_x_range_follows_the_data_after_a_clear(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    snapshot = dataclasses.make_dataclass("S", ["history"])
+    plot.show_snapshot(snapshot(history(1)))
+    assert plot.curves["train_loss"].opts["symbol"] == "o"
+    plot.show_snapshot(snapshot(history(500)))
+    assert plot.curves["train_loss"].opts["symbol"] is None
+    plot.loss_plot.getPlotItem().setXRange(0, 499)
+    plot.clear()
+    plot.show_snapshot(snapshot(history(5)))
+    plot.loss_plot.getPlotItem().getViewBox().updateAutoRange()
+    assert plot.loss_plot.getPlotItem().viewRange()[0][1] < 10
+
+
+def test_legends_sit_below_the_data(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    item = plot.loss_plot.getPlotItem()
+    assert item.layout.itemAt(4, 1) is item.legend
+
+
+def test_with_lr_10_a_banner_says_the_relus_died(window):
+    window.replace_trainer(build_trainer(dataclasses.replace(TrainerConfig(), lr=10.0)))
+    for _ in range(30):
+        window.trainer.step()
+    window.trainer.step_phase()
+    window.refresh()
+    banner = window.status.health
+    assert banner.isVisible() and "ReLU after layer 0 are dead" in banner.text()
+    window.refresh()   # the next phases keep the warning of this batch
+    assert banner.isVisible()
+
+
+def test_the_shortcuts_overlay_lists_every_action_with_a_shortcut(window):
+    action(window, "action_shortcuts").trigger()
+    overlay = window.lecture.help.overlay
+    text = overlay.table.text()
+    assert overlay.isVisible()
+    for name in ("action_forward", "action_presentation", "action_quit", "action_reset"):
+        a = action(window, name)
+        assert a.text().replace("&", "") in text and a.shortcut().toString() in text
+    assert [k.toString() for k in action(window, "action_shortcuts").shortcuts()] == ["F1", "?"]
+
+
+def test_about_names_the_version(window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    action(window, "action_about").trigger()
+    assert core.__version__ in shown[0]
+
+
+def test_quit_in_the_file_menu_closes_the_window(window):
+    quit_action = action(window, "action_quit")
+    assert quit_action.shortcut().toString() == "Ctrl+Q"
+    file_menu = window.menuBar().actions()[0].menu()
+    assert quit_action in file_menu.actions()
+    quit_action.trigger()
+    assert not window.isVisible()
+
+
+def test_the_first_window_fits_a_1366_by_768_screen(qtbot, dialogs, monkeypatch):
+    laptop = QRect(0, 0, 1366, 728)   # 768 less a panel
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: laptop)
+    from gui import MainWindow
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    assert laptop.contains(w.frameGeometry()) or (w.width() <= 1366 and w.height() <= 728 - 32)
+    assert w.minimumSizeHint().height() <= 728 - 32
+    assert QGuiApplication.primaryScreen() is not None
+
+
+def test_the_first_geometry_is_the_preferred_size_or_what_fits():
+    assert first_geometry(QRect(0, 0, 1920, 1080)).size().toTuple() == (1280, 800)
+    small = first_geometry(QRect(0, 0, 1280, 720))
+    assert small.width() == 1280 and small.bottom() < 720
+
+
+def test_the_setup_panel_scrolls_when_the_dock_is_short(window):
+    assert window.setup_dock.widget().widget() is window.setup_panel
+    assert isinstance(window.findChild(pg.PlotWidget), pg.PlotWidget)
+
+
+def test_array_tables_index_from_0_and_copy_as_text_and_csv(qtbot):
+    from gui.array_view import ArrayView
+    view = ArrayView("W")
+    qtbot.addWidget(view)
+    view.set_array(np.array([[1.5, -2.0], [0.25, 3.0]]))
+    assert view.table.verticalHeaderItem(0).text() == "0"
+    assert view.table.horizontalHeaderItem(1).text() == "1"
+    assert [a.text() for a in view.table.actions()] == ["Copy", "Copy as CSV"]
+    view.table.actions()[1].trigger()
+    assert QApplication.clipboard().text() == "1.5,-2.0\n0.25,3.0\n"
+    view.table.setCurrentCell(1, 1)
+    view.table.actions()[0].trigger()
+    assert QApplication.clipboard().text() == "3.0\n"
