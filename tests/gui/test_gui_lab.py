@@ -152,3 +152,10 @@ def test_lab_shortcuts_do_not_fire_in_the_trainer(window, qtbot):
     window.graph_view.setFocus()
     qtbot.keyClick(window.graph_view, Qt.Key_F10)
     assert window.lab.walk.steps_done == before + 1
+
+
+def test_the_lab_graph_follows_the_theme_and_text_scale(window):
+    window.lecture.appearance.set_presenting(True, 2.0)
+    assert window.lab.graph_view.text_scale == 2.0 == window.graph_view.text_scale
+    window.lecture.appearance.set_presenting(False)
+    assert window.lab.graph_view.text_scale == 1.0
