@@ -135,13 +135,14 @@ class NodeItem:
         self.box.setToolTip(_tooltip(node))
 
     def set_state(self, value, upstream, pending, done, active, selected, alarm, step=None,
-                  summed=0):
+                  summed=0, symbol="∂L"):
         """Show the node's value and gradient; ``pending``: the next phase computes it;
         ``active``: node stepping just processed it; ``alarm``: training diverged here;
         ``step``: the update just applied (a parameter's); ``summed``: how many edges' gradients
-        add up to its ∂L (shown while it is active)."""
+        add up to its ∂L (shown while it is active); ``symbol`` prefixes the gradient (the lab's
+        forward mode shows a tangent there)."""
         self._set_lines(self.value_text, "=", value)
-        self._set_text(self.grad_text[0], "" if upstream is None else f"∂L {_norm_text(upstream)}")
+        self._set_text(self.grad_text[0], "" if upstream is None else f"{symbol} {_norm_text(upstream)}")
         if step is not None:
             second = f"step {_norm_text(step)}"
         elif upstream is not None and summed > 1:

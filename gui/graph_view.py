@@ -56,6 +56,7 @@ class GraphView(QGraphicsView):
         self.expand_all, self.expanded = False, set()   # layers (by output id) opened one by one
         self._last = None      # the arguments of the last show_snapshot, to redraw on a change
         self._auto_fit = True
+        self.gradient_symbol = "∂L"   # what the nodes write before their gradient (the lab's own)
         self.legend = QLabel(self)
         self.legend.setObjectName("graph_legend")
         self.legend.setToolTip("Edges carry the gradient flowing back: orange when its entries "
@@ -156,7 +157,7 @@ class GraphView(QGraphicsView):
                 value=value, upstream=node.upstream, pending=node.id in pending,
                 done=node.id in done, active=node.id == active,
                 selected=node.id == self.selected, alarm=node.id == culprit, step=step,
-                summed=fan_out[node.id] if node.id == active else 0)
+                summed=fan_out[node.id] if node.id == active else 0, symbol=self.gradient_symbol)
         self._update_edges(by_id, active)
 
     def _build(self, graph, names):

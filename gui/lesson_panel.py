@@ -37,8 +37,8 @@ class LabPicture:
     def __init__(self, walk):
         self.graph = walk.graph()
         self.done_nodes = frozenset(n.id for n in walk.nodes if n.grad is not None)
-        self.diverged = None
-        self.completed, self.last_update, self.parameters = None, {}, {}   # no trainer update here
+        self.diverged = self.completed = None   # the graph view asks; a lab walk has no update
+        self.last_update, self.parameters = {}, {}
 
 
 class LessonPanel(QWidget):

@@ -15,6 +15,7 @@ from .file_actions import FileActions, settings
 from .graph_actions import GraphActions
 from .graph_view import GraphView
 from .inspector import Inspector
+from .lab import install_lab
 from .lecture import install as install_lecture_tools
 from .lesson_panel import LessonPanel, raise_panel
 from .plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
                                                                        self.loss_dock)
         self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_widgets())
         self._build_menus()
+        self.lab = install_lab(self)   # the Lab workspace beside the trainer (gui/lab/)
         self._shown = {}           # dock → whether it can be seen (a tabbed-away dock stays "visible")
         self.redraw = RedrawScheduler(self.app_model, self._draw_core, self._panels(), self)
         self._connect()

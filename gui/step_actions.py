@@ -77,6 +77,7 @@ class StepActions(QObject):
         self.speed.currentIndexChanged.connect(
             lambda i: app_model.play.set_speed(self.speed.itemData(i)))
         self.toolbar = self._toolbar()
+        self.suspended = False   # True while another workspace (the Lab) is shown
 
     def _action(self, name, text, shortcut, tip, slot, tip_name=None):
         action = QAction(text, self.parent_widget)
@@ -124,9 +125,15 @@ class StepActions(QObject):
     def current_speed(self):
         return self.speed.currentData()
 
+    def suspend(self, on):
+        """Disable every step action while another workspace is shown (from the next refresh)."""
+        self.suspended = bool(on)
+        for action in (self.step_node, self.step, self.play, self.reset, self.fit, self.expand_loss):
+            action.setEnabled(not on)
+
     def refresh(self, snapshot, playing):
         """Enable what makes sense after ``snapshot`` and highlight the next phase's button."""
-        alive = snapshot.diverged is None
+        alive = snapshot.diverged is None and not self.suspended
         idle = alive and not playing
         for phase, action in self.phase_actions.items():
             action.setEnabled(idle and snapshot.phase is phase)
@@ -134,7 +141,9 @@ class StepActions(QObject):
         self.step_node.setEnabled(idle and snapshot.phase is Phase.BACKWARD)
         self.step.setEnabled(idle)
         self.play.setEnabled(alive or playing)
-        self.undo.setEnabled(not playing)
+        self.undo.setEnabled(not playing and not self.suspended)
+        for action in (self.reset, self.fit, self.expand_loss):
+            action.setEnabled(not self.suspended)
         if self.play.isChecked() != playing:
             self.play.blockSignals(True)
             self.play.setChecked(playing)

@@ -178,11 +178,11 @@ class Appearance(QObject):
         self.window.setStyleSheet(style_sheet(theme))
         for plot in self.window.findChildren(pg.GraphicsView):
             apply_plot_theme(plot, theme, font)
-        graph = self.window.graph_view
-        for name, argument in (("apply_theme", theme), ("set_text_scale", scale)):
-            method = getattr(graph, name, None)   # the graph view's own colours and fonts
-            if method is not None:
-                method(argument)
+        for graph in self.window.findChildren(type(self.window.graph_view)):   # the trainer's and the lab's
+            for name, argument in (("apply_theme", theme), ("set_text_scale", scale)):
+                method = getattr(graph, name, None)   # the graph view's own colours and fonts
+                if method is not None:
+                    method(argument)
 
     def _system_changed(self, *_):
         if self.choice == "system" and not self.presenting:

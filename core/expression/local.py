@@ -36,6 +36,9 @@ def local_jacobian(node, nodes, input=0, limit=JACOBIAN_LIMIT):
         raise ExpressionError(f"{node.label!r} is an input: it has no local Jacobian")
     if not 0 <= input < len(node.inputs) or node.inputs[input] is None:
         raise ExpressionError(f"node {node.id} ({node.op}) has no input number {input}")
+    if any(i is None for i in node.inputs):
+        raise ExpressionError(f"node {node.id} ({node.op}) of the gradient graph has a constant input "
+                              "the graph does not hold, so its local Jacobian cannot be formed here")
     z = int(np.prod(node.shape))
     x = int(np.prod(node.input_shapes[input]))
     if z * x > limit:

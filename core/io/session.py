@@ -32,15 +32,17 @@ class SessionError(ValueError):
     """A session file that cannot be written or restored; names the file and the problem."""
 
 
-def save_session(path, trainer):
+def save_session(path, trainer, extra=None):
     """Write ``trainer.state_dict()`` to ``path`` atomically (any suffix; ".bpsession" by convention).
+
+    ``extra`` adds entries of plain data beside the trainer's (the session's "lab").
 
     The new file is read back and restored before it replaces the old one, so a session that
     could not be reopened is never written.
     """
     path = Path(path)
     try:
-        data = _pack(trainer.state_dict())
+        data = _pack({**trainer.state_dict(), **(extra or {})})
     except TypeError as error:
         raise SessionError(f"{path.name}: not written: {error}") from None
 

@@ -19,16 +19,18 @@ class Session:
 
     ``Session(config=None, dataset=None)`` builds the trainer (TrainerConfig() by default) and
     raises as ``build_trainer`` does; ``Session.around(trainer)`` wraps a ready-made one.
+    ``lab`` is the expression lab's state (plain data, ``session_state.lab_state``) or None.
     """
 
     def __init__(self, config=None, dataset=None):
         self._trainer = build_trainer(_copy(config) if config is not None else TrainerConfig(), dataset)
+        self.lab = None
 
     @classmethod
     def around(cls, trainer):
         """A session around a ready-made trainer (a config derived as ``replace_trainer`` does)."""
         session = cls.__new__(cls)
-        session._trainer = None
+        session._trainer, session.lab = None, None
         session.replace_trainer(trainer)
         return session
 
@@ -75,8 +77,11 @@ class Session:
 
     # ----- session files ----------------------------------------------------------------------------
     def to_state(self):
-        """The session as plain data (see ``session_state.trainer_state``)."""
-        return session_state.trainer_state(self._trainer)
+        """The session as plain data (see ``session_state.trainer_state``), with the lab's entry."""
+        return {**session_state.trainer_state(self._trainer), **self._extra()}
+
+    def _extra(self):
+        return {} if self.lab is None else {"lab": dict(self.lab)}
 
     @classmethod
     def from_state(cls, state):
@@ -90,11 +95,14 @@ class Session:
         saved, built = _architecture(state["model_spec"]), _architecture(trainer.model.spec())
         if saved != built:
             raise ValueError(f"the saved model {saved} is not the model its settings describe ({built})")
-        return cls.around(session_state.load_progress(trainer, state))
+        lab = session_state.lab_state(state)
+        session = cls.around(session_state.load_progress(trainer, state))
+        session.lab = lab
+        return session
 
     def save(self, path):
         """Write the session to ``path`` (``core.io.save_session``; SessionError if it cannot)."""
-        save_session(path, self._trainer)
+        save_session(path, self._trainer, self._extra())
 
     @classmethod
     def load(cls, path):

@@ -12,6 +12,7 @@ from .model_size import check_model_size
 from .phases import Phase
 
 FORMAT, VERSION = "backprop-studio-session", 1
+LAB_TEXTS = ("expression", "values", "mode", "direction")
 
 
 def trainer_state(trainer):
@@ -85,3 +86,19 @@ def optimizer_key(optimizer_state):
                 hyper.get(k) == v for k, v in entry.options.items()):
             return key
     return optimizer_state["type"]
+
+
+def lab_state(state):
+    """The lab entry of a state (expression, values, mode, direction as text; expand), or None for a
+    file without one; ValueError naming the field for a damaged entry."""
+    lab = state.get("lab")
+    if lab is None:
+        return None
+    if not isinstance(lab, dict):
+        raise ValueError(f"session.json entry 'lab' must be an object, got {type(lab).__name__}")
+    for key in LAB_TEXTS:
+        if not isinstance(lab.get(key, ""), str):
+            raise ValueError(f"session.json entry 'lab.{key}' must be text")
+    if not isinstance(lab.get("expand", False), bool):
+        raise ValueError("session.json entry 'lab.expand' must be true or false")
+    return {**{key: lab.get(key, "") for key in LAB_TEXTS}, "expand": lab.get("expand", False)}

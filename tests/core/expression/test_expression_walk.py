@@ -156,3 +156,12 @@ def test_a_local_jacobian_formed_explicitly_agrees_with_the_implicit_downstream(
         walk.local_jacobian(0)
     with pytest.raises(ExpressionError, match=r"node 5 \(relu\) has no input number 1"):
         walk.local_jacobian(5, input=1)
+
+
+def test_a_gradient_graph_node_with_an_unrecorded_constant_refuses_its_local_jacobian():
+    walk = parse("sum(max(0, x) * (1 - y))").walk(parse_values("x = [1, -2], y = [1, 0]"),
+                                                   mode="hvp", direction="x")
+    partial = [n for n in walk.nodes if n.primitive is not None and None in n.inputs]
+    assert partial
+    with pytest.raises(ExpressionError, match="constant input"):
+        walk.local_jacobian(partial[0].id, 0)

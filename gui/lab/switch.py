@@ -1,0 +1,90 @@
+"""The workspace switch above the central area: "Trainer" | "Lab".
+
+While the Lab is shown the trainer's step toolbar and docks are hidden (and its step actions
+suspended), the File menu's graph export draws the lab's graph, and the Lab menu is enabled.
+"""
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QDockWidget, QStackedWidget, QTabBar, QVBoxLayout, QWidget
+
+from .workspace import LabWorkspace
+
+WORKSPACES = ("trainer", "lab")
+
+
+class WorkspaceSwitch(QObject):
+    """Shows one workspace of ``window``; ``current`` is "trainer" or "lab"."""
+
+    def __init__(self, window, lab):
+        super().__init__(window)
+        self.window, self.lab = window, lab
+        self.trainer_central = window.centralWidget()
+        self.bar = QTabBar()
+        self.bar.setObjectName("workspace_switch")
+        self.bar.addTab("Trainer")
+        self.bar.addTab("Lab")
+        self.bar.setTabToolTip(0, "Train a model phase by phase.")
+        self.bar.setTabToolTip(1, "Type a formula, draw its graph and step it forward and backward.")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.trainer_central)
+        self.stack.addWidget(lab)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.bar)
+        column.addWidget(self.stack, 1)
+        window.setCentralWidget(central)
+        self.trainer_layout = None   # the docks and toolbars as the trainer showed them
+        self.current = "trainer"
+        self.menu = None
+        self.bar.currentChanged.connect(lambda index: self.show(WORKSPACES[index]))
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        if watched is self.window and event.type() == QEvent.Close:
+            self.show("trainer")   # the window stores the trainer's dock layout, never the lab's
+        return False
+
+    def show(self, name):
+        """Show workspace ``name`` ("trainer" or "lab")."""
+        if name == self.current:
+            return
+        self.current = name
+        window, in_lab = self.window, name == "lab"
+        self.bar.blockSignals(True)
+        self.bar.setCurrentIndex(WORKSPACES.index(name))
+        self.bar.blockSignals(False)
+        self.stack.setCurrentWidget(self.lab if in_lab else self.trainer_central)
+        if in_lab:
+            window.play.stop()
+            self.trainer_layout = window.saveState()
+            for dock in window.findChildren(QDockWidget):
+                if dock is not getattr(window, "lesson_dock", None):   # a lesson guides the lab too
+                    dock.hide()
+            window.steps.toolbar.hide()
+        elif self.trainer_layout is not None:
+            window.restoreState(self.trainer_layout)
+        window.steps.suspend(in_lab)
+        for label in window.status_labels.values():   # iteration, loss, …: the trainer's
+            label.setVisible(not in_lab)
+        window.refresh()
+        window.file_actions.graph_view = self.lab.graph_view if in_lab else window.graph_view
+        if self.menu is not None:
+            self.menu.menuAction().setVisible(in_lab)
+
+
+def install_lab(window):
+    """Build the Lab workspace into ``window`` (after its menus): ``window.lab``, its switch
+    ``window.workspaces`` and a Lab menu; returns the LabWorkspace."""
+    lab = LabWorkspace(window.app_model)
+    window.workspaces = WorkspaceSwitch(window, lab)
+    menu = window.menuBar().addMenu("&Lab")
+    menu.setObjectName("menu_lab")
+    lab.actions_.populate(menu)
+    menu.menuAction().setVisible(False)
+    window.workspaces.menu = menu
+    lessons = getattr(window, "lesson_panel", None)
+    if lessons is not None:   # a lesson's lab steps load here, and the lesson follows the lab's walk
+        lessons.sig_lab_setup.connect(lambda setup: (window.workspaces.show("lab"), lab.load_setup(setup)))
+        lab.sig_walk.connect(lambda walk: walk is not None and lessons.lab_walk_changed(walk))
+    return lab
