@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from .graph_theme import GRAPH_THEMES
 from .plots.style import apply_plot_theme
 
 CHOICES = {"light": "Light", "dark": "Dark", "system": "Follow the system"}
@@ -178,11 +179,9 @@ class Appearance(QObject):
         self.window.setStyleSheet(style_sheet(theme))
         for plot in self.window.findChildren(pg.GraphicsView):
             apply_plot_theme(plot, theme, font)
-        graph = self.window.graph_view
-        for name, argument in (("apply_theme", theme), ("set_text_scale", scale)):
-            method = getattr(graph, name, None)   # the graph view's own colours and fonts
-            if method is not None:
-                method(argument)
+        graph = self.window.graph_view   # draws its own items: its colours and text size
+        graph.apply_theme(GRAPH_THEMES[theme.name])
+        graph.set_presentation_text(scale if self.presenting else None)
 
     def _system_changed(self, *_):
         if self.choice == "system" and not self.presenting:

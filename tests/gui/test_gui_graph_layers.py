@@ -86,6 +86,18 @@ def test_a_collapsed_layer_step_labels_the_gradients_to_w_b_and_x(window):
             assert not any(label.intersects(b) for b in boxes), edge.label.text()
 
 
+def test_the_hint_names_a_collapsed_layer_as_the_graph_shows_it(window):
+    trigger(window, "action_forward", "action_loss")
+    last = linear_groups(window.trainer.snapshot().graph)[-1]
+    while window.trainer.snapshot().active_node not in last.members:
+        trigger(window, "action_step_node")
+    hint = window.hint.text()
+    k = last.k
+    assert hint.startswith(f"<b>linear W{k}·x + b{k}</b> received")
+    assert f"W{k}" in hint.split("sent")[1] and f"b{k}" in hint.split("sent")[1]
+    assert "matmul" not in hint and "transpose" not in hint and "weight" not in hint
+
+
 def test_after_update_parameter_boxes_show_the_new_values_and_the_step(window):
     trigger(window, "action_forward", "action_loss", "action_backward")
     snapshot = window.trainer.snapshot()
