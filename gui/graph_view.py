@@ -23,7 +23,7 @@ from .graph_layout import Spacing, layout
 from .graph_theme import theme_from
 
 MAX_FIT_SCALE = 1.25
-PRESENT_TEXT_PX = 11   # while presenting, a box's value text is at least this × the scale on screen
+PRESENT_TEXT_PX = 10   # while presenting, a box's value text is at least this × the scale on screen
 MIN_SCALE, MAX_SCALE, ZOOM_STEP = 0.05, 5.0, 1.25
 MIN_EDGE_WIDTH, MAX_EDGE_WIDTH = 1.2, 7.0
 PENDING_STAGES = {Phase.FORWARD: ("input", "parameter", "model"), Phase.LOSS: ("loss",),
@@ -36,6 +36,7 @@ class GraphView(QGraphicsView):
 
     sig_node_selected = Signal(object)   # node id
     sig_groups_changed = Signal(tuple)   # the LinearGroups drawn as one node (Next node follows)
+    sig_node_opened = Signal(object)     # a node double-clicked that is no linear layer's (node id)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -44,6 +45,8 @@ class GraphView(QGraphicsView):
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
         self.setDragMode(QGraphicsView.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+        for policy in (self.setHorizontalScrollBarPolicy, self.setVerticalScrollBarPolicy):
+            policy(Qt.ScrollBarAlwaysOff)   # dragging pans; a bar would cover the legend
         self.theme, self.text_scale = DEFAULT_THEME, 1.0
         self.spacing = Spacing()
         self.node_items = {}   # id → NodeItem
@@ -61,6 +64,7 @@ class GraphView(QGraphicsView):
         self.clipped = False       # the fitted view shows only part of the graph (presenting)
         self.legend = QLabel(self)
         self.legend.setObjectName("graph_legend")
+        self.legend.setWordWrap(True)
         self.legend.setToolTip("Edges carry the gradient flowing back: orange when its entries "
                                "are mostly positive, blue when mostly negative, grey when "
                                "balanced; thicker for a larger norm (log scale). Boxes show the "
@@ -107,13 +111,13 @@ class GraphView(QGraphicsView):
         self.legend.setStyleSheet(
             f"#graph_legend {{ background: {t.legend_fill}; color: {t.text}; font-size: {px}px; "
             f"border-top: 1px solid {t.legend_border}; padding: 2px 6px; }}")
-        self.legend.adjustSize()
-        self.setViewportMargins(0, 0, 0, self.legend.height())   # the legend covers no node
         self._place_legend()
 
     def _place_legend(self):
-        self.legend.setGeometry(0, self.height() - self.legend.height(), self.width(),
-                                self.legend.height())
+        """The legend along the bottom, wrapped to the view's width, in a margin of its own."""
+        height = self.legend.heightForWidth(self.width())
+        self.setViewportMargins(0, 0, 0, height)   # the legend covers no node
+        self.legend.setGeometry(0, self.height() - height, self.width(), height)
 
     # ----- content ---------------------------------------------------------------------------
     def show_snapshot(self, snapshot, highlight_next=True, active=None):
@@ -262,7 +266,9 @@ class GraphView(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event):
         node_id = self._node_at(event.position().toPoint())
-        if node_id is not None and self.toggle_layer(node_id):
+        if node_id is not None:
+            if not self.toggle_layer(node_id):
+                self.sig_node_opened.emit(node_id)   # a fused activation opens from the model
             event.accept()
             return
         super().mouseDoubleClickEvent(event)

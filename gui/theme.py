@@ -105,9 +105,11 @@ def palette(theme):
     return p
 
 
-def style_sheet(theme):
-    """The window's rules for the hint line, the banners and the highlighted next button."""
+def style_sheet(theme, point_size):
+    """The window's rules for the hint line, the banners, the highlighted next button and the dock
+    titles (which otherwise keep the platform's small title font at every text scale)."""
     return f"""
+QDockWidget {{ font-size: {point_size:.1f}pt; }}
 #phase_hint {{ padding: 4px 8px; background: {theme.hint_background}; color: {theme.text};
                border-bottom: 1px solid {theme.border}; }}
 #divergence_banner, #health_banner {{ padding: 6px 8px; background: {theme.banner_background};
@@ -176,7 +178,7 @@ class Appearance(QObject):
         font = QFont(self.base_font)
         font.setPointSizeF(self.base_font.pointSizeF() * scale)
         app.setFont(font)   # every widget without a font of its own follows
-        self.window.setStyleSheet(style_sheet(theme))
+        self.window.setStyleSheet(style_sheet(theme, font.pointSizeF()))
         for plot in self.window.findChildren(pg.GraphicsView):
             apply_plot_theme(plot, theme, font)
         graph = self.window.graph_view   # draws its own items: its colours and text size

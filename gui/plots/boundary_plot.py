@@ -76,6 +76,7 @@ class BoundaryPlot(QWidget):
         layout.addWidget(self.stack, 1)
         self.setMinimumSize(320, 320)
 
+        self.compact = False    # presenting: no data-editing row, the plot gets its height
         self._snapshot = None   # the one last drawn: a zoom redraws its regions
         if app_model is not None:   # edits retrain there; refused edits are its errors
             self.sig_dataset_edited.connect(app_model.train_on)
@@ -131,7 +132,7 @@ class BoundaryPlot(QWidget):
             self.editing.hide()
             return
         self.stack.setCurrentWidget(self.plot)
-        self.editing.show()
+        self.editing.setVisible(not self.compact)
         self._update_class_selector(dataset.class_names)
         brushes = [pg.mkBrush(*rgb) for rgb in class_colors(dataset.n_classes)]  # one per class
         self._region_rgb = region_colors(dataset.n_classes)
@@ -226,6 +227,11 @@ class BoundaryPlot(QWidget):
         # Show the edit at once; the window retrains on it and redraws the regions.
         self._set_dataset(edited, keep_view=True)
         self.sig_dataset_edited.emit(edited)
+
+    def set_compact(self, on):
+        """Hide the data-editing row (presentation mode: the plot gets its room) or show it."""
+        self.compact = bool(on)
+        self.editing.setVisible(not on and self.stack.currentWidget() is self.plot)
 
     def _on_click(self, event):
         view_box = self.plot.getPlotItem().getViewBox()

@@ -67,6 +67,9 @@ def style_axes(plot_item):
     """Axes in the theme's colour, with true values on the ticks (no SI-prefix rescaling)."""
     for name in ("left", "bottom", "right", "top"):
         axis = plot_item.getAxis(name)
+        # no range enables a prefix: pyqtgraph would otherwise still pick one for a 0…1 range
+        # (×1000, "m") when the label is shown and keep it after the range grows
+        axis.setSIPrefixEnableRanges(())
         axis.enableAutoSIPrefix(False)
         axis.setPen(_current["foreground"])
         axis.setTextPen(_current["foreground"])
