@@ -38,6 +38,7 @@ class LabPicture:
         self.graph = walk.graph()
         self.done_nodes = frozenset(n.id for n in walk.nodes if n.grad is not None)
         self.diverged = None
+        self.completed, self.last_update, self.parameters = None, {}, {}   # no trainer update here
 
 
 class LessonPanel(QWidget):

@@ -1,5 +1,7 @@
 """Divergence: an update that leaves the parameters finite or undoes itself, and where a run
 first produced NaN/Inf, in the words the app shows."""
+import math
+
 import numpy as np
 
 from .phases import DivergedError
@@ -18,13 +20,19 @@ def check_alive(diverged):
 
 def guarded_step(optimizer, named_parameters, record_updates):
     """Run ``optimizer.step()``; if a parameter became NaN/Inf, put every parameter back as it
-    was and return the first such parameter's name, else None."""
-    backup = [p.data.copy() for _, p in named_parameters]
+    was and return the first such parameter's name, else None.
+
+    The check is one dot product per parameter (a NaN/Inf entry makes it non-finite); only when
+    one is not finite (huge finite entries may overflow it) are the entries looked at.
+    """
+    backup = [p.data.copy() for _, p in named_parameters]  # (cheaper than reusing buffers)
     optimizer.record_updates = record_updates
     try:
         optimizer.step()
     finally:
         optimizer.record_updates = False
+    if all(math.isfinite(np.vdot(p.data, p.data)) for _, p in named_parameters):
+        return None  # (a dot product of huge finite entries may overflow: then look closer)
     broken = next((name for name, p in named_parameters if not np.isfinite(p.data).all()), None)
     if broken is not None:
         for (_, p), old in zip(named_parameters, backup):

@@ -246,9 +246,10 @@ class Trainer:
             return
         if graph is not None:
             graph[3].backward()
-        self._apply_update(record=False)
+        params = self.model.named_parameters()  # (once: the update and the history both read them)
+        self._apply_update(record=False, params=params)
         if self._diverged is None:
-            self._record(metrics)
+            self._record(metrics, params)
 
     def _next_batch(self):
         """X, y and the sampler's state before them (what a session saved in this iteration keeps)."""
@@ -260,8 +261,8 @@ class Trainer:
         fused = not self._expand_loss
         return objective.forward(self.model, X, y, lambda s, t: self.data_loss(s, t, fused), self._reg)
 
-    def _apply_update(self, record):
-        params = self.model.named_parameters()
+    def _apply_update(self, record, params=None):
+        params = self.model.named_parameters() if params is None else params
         broken = guarded_step(self.optimizer, params, record)
         if broken is not None:
             self._diverged = update_report(self._it, broken, self.iteration)
@@ -269,11 +270,11 @@ class Trainer:
         self.iteration += 1
         return {name: u for (name, _), u in zip(params, self.optimizer.last_update)} if record else {}
 
-    def _record(self, metrics):
+    def _record(self, metrics, params=None):
         due = self.dataset.n_val and (self.iteration % self.eval_interval == 0 or self.iteration == 1)
         val = self.evaluate(self.dataset.X_val, self.dataset.y_val) if due else None
         record_iteration(self.history, self.iteration, metrics, float(self.optimizer.lr),
-                         self.model.named_parameters(), val)
+                         params or self.model.named_parameters(), val)
 
     def _diverge_in_graph(self, where):
         self._diverged = graph_report(self._it, self.upstream, where, self.iteration)
