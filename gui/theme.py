@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QGuiApplication,
 from PySide6.QtWidgets import QApplication
 
 from .graph_theme import GRAPH_THEMES
+from .graph_view import GraphView
 from .plots.style import apply_plot_theme
 
 CHOICES = {"light": "Light", "dark": "Dark", "system": "Follow the system"}
@@ -181,9 +182,9 @@ class Appearance(QObject):
         self.window.setStyleSheet(style_sheet(theme, font.pointSizeF()))
         for plot in self.window.findChildren(pg.GraphicsView):
             apply_plot_theme(plot, theme, font)
-        graph = self.window.graph_view   # draws its own items: its colours and text size
-        graph.apply_theme(GRAPH_THEMES[theme.name])
-        graph.set_presentation_text(scale if self.presenting else None)
+        for graph in self.window.findChildren(GraphView):   # they draw their own items
+            graph.apply_theme(GRAPH_THEMES[theme.name])
+        self.window.graph_view.set_presentation_text(scale if self.presenting else None)
 
     def _system_changed(self, *_):
         if self.choice == "system" and not self.presenting:

@@ -84,7 +84,7 @@ class BoundaryPlot(QWidget):
         self._dataset = None
         self._rect = self._image_rect = None
         self._grid = None
-        self._region_rgb = None
+        self._n_regions = 0
         self._classes = None
         self._key = None
 
@@ -106,7 +106,8 @@ class BoundaryPlot(QWidget):
         self._key = key
         scores = evaluate_spec(snapshot.model_spec, snapshot.parameters, self._grid)
         self._classes = scores.argmax(axis=1).reshape(GRID, GRID)
-        self.image.setImage(self._region_rgb[self._classes], levels=(0, 255), rect=self._image_rect)
+        rgb = region_colors(self._n_regions)   # tinted towards the background of the theme in use
+        self.image.setImage(rgb[self._classes], levels=(0, 255), rect=self._image_rect)
 
     def export_items(self):
         """(name, plot item) for the exporters; none without 2-D data."""
@@ -135,7 +136,7 @@ class BoundaryPlot(QWidget):
         self.editing.setVisible(not self.compact)
         self._update_class_selector(dataset.class_names)
         brushes = [pg.mkBrush(*rgb) for rgb in class_colors(dataset.n_classes)]  # one per class
-        self._region_rgb = region_colors(dataset.n_classes)
+        self._n_regions = dataset.n_classes
         self.train_points.setData(**drawn_points(dataset.X_train, dataset.y_train, brushes))
         if dataset.n_val:
             self.val_points.setData(**drawn_points(dataset.X_val, dataset.y_val, brushes))

@@ -33,8 +33,10 @@ def class_colors(n):
 
 
 def region_colors(n, strength=0.35):
-    """Pale tints of the class colours for class regions, so points drawn on top stand out."""
-    tint = strength * class_colors(n) + (1 - strength) * 255.0
+    """Tints of the class colours towards the plot background for class regions (pale on a light
+    theme, dark on a dark one), so points drawn on top stand out."""
+    background = np.array(pg.mkColor(_current["background"]).getRgb()[:3], dtype=float)
+    tint = strength * class_colors(n) + (1 - strength) * background
     return np.round(tint).astype(np.uint8)
 
 

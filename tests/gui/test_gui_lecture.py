@@ -11,6 +11,7 @@ import core
 from core.training import TrainerConfig, build_trainer
 from gui.graph_theme import GRAPH_THEMES
 from gui.plots import GradNormPlot, LossPlot
+from gui.plots.style import region_colors
 from gui.screen_fit import first_geometry
 from gui.theme import DARK, LIGHT, PROJECTOR
 
@@ -206,3 +207,10 @@ def test_array_tables_index_from_0_and_copy_as_text_and_csv(qtbot):
     view.table.setCurrentCell(1, 1)
     view.table.actions()[0].trigger()
     assert QApplication.clipboard().text() == "3.0\n"
+
+
+def test_decision_regions_are_tinted_towards_the_theme_background(window):
+    action(window, "action_theme_dark").trigger()
+    assert (region_colors(3).max(axis=1) < 128).all()     # dark tints under bright points
+    action(window, "action_theme_light").trigger()
+    assert (region_colors(3).min(axis=1) > 140).all()     # pale tints
