@@ -22,6 +22,7 @@ class LabSnapshot:
     last_update: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
     completed: object = None
+    phase: object = None           # no training phase: the graph view looks at the active node
 
 
 def lab_snapshot(walk, tangents=True):
