@@ -60,8 +60,10 @@ class WorkspaceSwitch(QObject):
         if in_lab:
             window.play.stop()
             self.trainer_layout = window.saveState()
+            lessons = getattr(window, "lesson_panel", None)
+            guiding = lessons is not None and lessons.run is not None   # a lesson guides the lab too
             for dock in window.findChildren(QDockWidget):
-                if dock is not getattr(window, "lesson_dock", None):   # a lesson guides the lab too
+                if not (guiding and dock is getattr(window, "lesson_dock", None)):
                     dock.hide()
             window.steps.toolbar.hide()
         elif self.trainer_layout is not None:
