@@ -27,6 +27,7 @@ ONE_THREAD_FLOPS = 1e8
 
 _tuned = False
 _controller = None
+_blas = None  # the BLAS libraries' controllers, selected once
 
 
 def tune_allocator():
@@ -64,9 +65,12 @@ def blas_threads(flops):
 
 def limit_blas(threads):
     """A context manager running BLAS on at most ``threads`` threads inside it (None: unchanged)."""
-    global _controller
+    global _controller, _blas
     if threads is None:
         return contextlib.nullcontext()
     if _controller is None:  # inspecting the loaded libraries takes a while: once per process
         _controller = ThreadpoolController()
+        _blas = _controller.select(user_api="blas")
+    if all(lib.num_threads <= threads for lib in _blas.lib_controllers):
+        return contextlib.nullcontext()  # already so (asking is ~10× cheaper than limiting)
     return _controller.limit(limits=threads, user_api="blas")

@@ -1,10 +1,14 @@
 """The View menu's graph actions: zoom in and out, and all layers as elementary ops or one node.
 
 They act on the graph view; the view tells the app model which layers it draws as one node,
-so that Next node steps through a collapsed layer in one step.
+so that Next node steps through a collapsed layer in one step. A fused activation (sigmoid,
+tanh) is built by the model, so double-clicking one, or the layers action, switches the model's
+activation to its elementary ops (or back), seen from the next forward pass.
 """
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
+
+from core.training.activations import set_activations_expanded, toggle_activation
 
 
 class GraphActions(QObject):
@@ -13,7 +17,7 @@ class GraphActions(QObject):
 
     def __init__(self, app_model, view, parent):
         super().__init__(parent)
-        self.parent_widget = parent
+        self.parent_widget, self.app_model = parent, app_model
         self.zoom_in = self._action("action_zoom_in", "Zoom in", ("Ctrl+=", "Ctrl++"),
                                     "Magnify the graph.", view.zoom_in)
         self.zoom_out = self._action("action_zoom_out", "Zoom out", ("Ctrl+-",),
@@ -21,11 +25,26 @@ class GraphActions(QObject):
         self.expand_layers = self._action(
             "action_expand_layers", "Layers as elementary ops", ("Ctrl+L",),
             "Show every linear layer as its weight, transpose, matmul and add nodes instead of "
-            "one node W·x + b (double-click a single layer to open or fold it).", None)
+            "one node W·x + b, and sigmoid/tanh as their elementary ops from the next forward "
+            "(double-click a single layer or activation to open or fold it).", None)
         self.expand_layers.setCheckable(True)
         self.expand_layers.toggled.connect(view.set_layers_expanded)
+        self.expand_layers.toggled.connect(self._expand_activations)
+        app_model.sig_trainer.connect(lambda _: self._expand_activations(self.expand_layers.isChecked()))
+        view.sig_node_opened.connect(self.toggle_activation)
         view.sig_groups_changed.connect(lambda groups: setattr(app_model, "step_groups", groups))
         app_model.step_groups = view.collapsed
+
+    def toggle_activation(self, node_id):
+        """Expand or fold the fused activation drawn as ``node_id`` (from the next forward)."""
+        model = self.app_model
+        module = toggle_activation(model.trainer.model, model.snapshot().graph, node_id)
+        if module is not None:
+            shape = "its elementary ops" if module.expanded else "one node"
+            model.sig_status.emit(f"This {module.name} shows as {shape} from the next forward pass.")
+
+    def _expand_activations(self, on):
+        set_activations_expanded(self.app_model.trainer.model, on)
 
     def _action(self, name, text, shortcuts, tip, slot):
         action = QAction(text, self.parent_widget)

@@ -39,6 +39,23 @@ class GraphTheme:
         return self.colour(stage if stage in ("input", "parameter", "model", "loss") else "model")
 
 
+# The window themes' graph colours (``gui.theme`` picks one by the theme's name): on a dark
+# background the stage colours are lighter so titles keep their contrast; the projector's are
+# pure white on black with saturated stage colours, because a projector washes out tints.
+GRAPH_THEMES = {
+    "light": GraphTheme(),
+    "dark": GraphTheme(background="#1E1E1E", node_fill="#2B2B2B", pending_fill="#3A3418",
+                       done_fill="#22303D", text="#E8E8E8", muted_text="#B8B8B8", selected="#FFFFFF",
+                       label_fill="#2B2B2B", legend_fill="#262626", legend_border="#555555",
+                       input="#B0B0B0", parameter="#35C99A", model="#D8D8D8", loss="#E89AC8"),
+    "projector": GraphTheme(background="#000000", node_fill="#101010", pending_fill="#302800",
+                            done_fill="#0B2238", text="#FFFFFF", muted_text="#E6E6E6",
+                            selected="#FFD21F", label_fill="#000000", legend_fill="#000000",
+                            legend_border="#FFFFFF", input="#D0D0D0", parameter="#3DDCA8",
+                            model="#FFFFFF", loss="#FF9AD5"),
+}
+
+
 def theme_from(source):
     """A GraphTheme from ``source``: a GraphTheme, or any object or dict with some of its names."""
     if isinstance(source, GraphTheme):

@@ -10,7 +10,7 @@ Clicking a node selects it (``sig_node_selected``).
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel
 
@@ -18,11 +18,12 @@ from core.training import Phase
 from core.training.graph_groups import collapse, lecture_names, linear_groups
 
 from .array_view import NEGATIVE, POSITIVE, fmt
-from .graph_items import DEFAULT_THEME, NODE_ID, EdgeItem, NodeItem
+from .graph_items import DEFAULT_THEME, NODE_ID, TEXT_SIZE, EdgeItem, NodeItem
 from .graph_layout import Spacing, layout
 from .graph_theme import theme_from
 
 MAX_FIT_SCALE = 1.25
+PRESENT_TEXT_PX = 10   # while presenting, a box's value text is at least this × the scale on screen
 MIN_SCALE, MAX_SCALE, ZOOM_STEP = 0.05, 5.0, 1.25
 MIN_EDGE_WIDTH, MAX_EDGE_WIDTH = 1.2, 7.0
 PENDING_STAGES = {Phase.FORWARD: ("input", "parameter", "model"), Phase.LOSS: ("loss",),
@@ -35,6 +36,7 @@ class GraphView(QGraphicsView):
 
     sig_node_selected = Signal(object)   # node id
     sig_groups_changed = Signal(tuple)   # the LinearGroups drawn as one node (Next node follows)
+    sig_node_opened = Signal(object)     # a node double-clicked that is no linear layer's (node id)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -43,6 +45,8 @@ class GraphView(QGraphicsView):
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
         self.setDragMode(QGraphicsView.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+        for policy in (self.setHorizontalScrollBarPolicy, self.setVerticalScrollBarPolicy):
+            policy(Qt.ScrollBarAlwaysOff)   # dragging pans; a bar would cover the legend
         self.theme, self.text_scale = DEFAULT_THEME, 1.0
         self.spacing = Spacing()
         self.node_items = {}   # id → NodeItem
@@ -57,8 +61,11 @@ class GraphView(QGraphicsView):
         self._last = None      # the arguments of the last show_snapshot, to redraw on a change
         self._auto_fit = True
         self.gradient_symbol = "∂L"   # what the nodes write before their gradient (the lab's own)
+        self.min_text_px = None    # presenting: the smallest on-screen value text fitting may give
+        self.clipped = False       # the fitted view shows only part of the graph (presenting)
         self.legend = QLabel(self)
         self.legend.setObjectName("graph_legend")
+        self.legend.setWordWrap(True)
         self.legend.setToolTip("Edges carry the gradient flowing back: orange when its entries "
                                "are mostly positive, blue when mostly negative, grey when "
                                "balanced; thicker for a larger norm (log scale). Boxes show the "
@@ -75,6 +82,15 @@ class GraphView(QGraphicsView):
         self.spacing = Spacing().scaled(factor)
         self._legend_style()
         self._redraw(rebuild=True)
+
+    def set_presentation_text(self, scale):
+        """Presentation mode's graph (``scale``: its text scale, e.g. 1.75) or the normal one (None).
+        Presenting, the text is ``scale`` times larger and fitting never shrinks a box's value
+        text below ``PRESENT_TEXT_PX × scale`` pixels on screen: a graph too large for the view
+        then shows the part where the step happens, and the camera follows the active node."""
+        self.min_text_px = None if scale is None else PRESENT_TEXT_PX * float(scale)
+        self._auto_fit = True
+        self.set_text_scale(1.0 if scale is None else scale)
 
     def apply_theme(self, theme):
         """Colour the graph from ``theme``: a GraphTheme, or any object or dict with some of its
@@ -96,13 +112,13 @@ class GraphView(QGraphicsView):
         self.legend.setStyleSheet(
             f"#graph_legend {{ background: {t.legend_fill}; color: {t.text}; font-size: {px}px; "
             f"border-top: 1px solid {t.legend_border}; padding: 2px 6px; }}")
-        self.legend.adjustSize()
-        self.setViewportMargins(0, 0, 0, self.legend.height())   # the legend covers no node
         self._place_legend()
 
     def _place_legend(self):
-        self.legend.setGeometry(0, self.height() - self.legend.height(), self.width(),
-                                self.legend.height())
+        """The legend along the bottom, wrapped to the view's width, in a margin of its own."""
+        height = self.legend.heightForWidth(self.width())
+        self.setViewportMargins(0, 0, 0, height)   # the legend covers no node
+        self.legend.setGeometry(0, self.height() - height, self.width(), height)
 
     # ----- content ---------------------------------------------------------------------------
     def show_snapshot(self, snapshot, highlight_next=True, active=None):
@@ -126,7 +142,9 @@ class GraphView(QGraphicsView):
             self.structure = structure
         with np.errstate(all="ignore"):   # a diverged run shows its NaN/Inf, without warnings
             self._update(snapshot, graph, highlight_next, self.shown_as.get(active, active))
-        if active is not None:
+        if self._auto_fit and self.clipped:
+            self.fit()   # presenting: the camera keeps to the active node or the phase's side
+        elif active is not None:
             self._follow(self.shown_as.get(active, active))
 
     def _redraw(self, rebuild=False):
@@ -249,7 +267,9 @@ class GraphView(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event):
         node_id = self._node_at(event.position().toPoint())
-        if node_id is not None and self.toggle_layer(node_id):
+        if node_id is not None:
+            if not self.toggle_layer(node_id):
+                self.sig_node_opened.emit(node_id)   # a fused activation opens from the model
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
@@ -282,16 +302,31 @@ class GraphView(QGraphicsView):
 
     # ----- zoom, pan, fit --------------------------------------------------------------------
     def fit(self):
-        """Fit the whole graph into the view (never magnifying beyond MAX_FIT_SCALE)."""
+        """Fit the whole graph into the view (never magnifying beyond MAX_FIT_SCALE; presenting,
+        never shrinking the text below the presentation's minimum: then it shows a part)."""
         self._auto_fit = True
         rect = self.scene().sceneRect()
         if rect.isEmpty():
             return
         self.fitInView(rect, Qt.KeepAspectRatio)
-        if self.transform().m11() > MAX_FIT_SCALE:
+        fitted = self.transform().m11()
+        floor = 0.0 if self.min_text_px is None else self.min_text_px / (TEXT_SIZE * self.text_scale)
+        self.clipped = fitted < floor
+        scale = min(max(fitted, floor), MAX_FIT_SCALE if not self.clipped else floor)
+        if scale != fitted:
             self.resetTransform()
-            self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
-            self.centerOn(rect.center())
+            self.scale(scale, scale)
+            self.centerOn(self._focus(rect) if self.clipped else rect.center())
+
+    def _focus(self, rect):
+        """Where a view showing part of the graph looks: the active node, else the phase's side
+        (forward and update start at the inputs, loss and backward at the loss)."""
+        snapshot, _, active = self._last or (None, None, None)
+        active = self.shown_as.get(active, active)
+        if active in self.node_items:
+            return self.node_items[active].scene_rect().center()
+        at_loss = snapshot is not None and snapshot.phase in (Phase.LOSS, Phase.BACKWARD)
+        return QPointF(rect.right() if at_loss else rect.left(), rect.center().y())
 
     def zoom_in(self):
         """Magnify by one step, around the centre of the view."""

@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         self.graph_view.show_snapshot(snapshot, highlight_next=not playing, active=snapshot.active_node)
         self.graph_view.viewport().repaint()
         self.steps.refresh(snapshot, playing)
-        self.status.show_snapshot(snapshot, playing, self.play.rate())
+        self.status.show_snapshot(snapshot, playing, self.play.rate(), self.app_model.step_groups)
 
     def save_settings(self):
         """Geometry, dock layout, speed, view toggles and the last settings, in QSettings."""

@@ -1,12 +1,16 @@
 """Presentation mode (F5): one switch for the lecture hall. Every panel's text grows by the chosen
-scale (100–250 %, live), the projector theme takes over, the setup dock hides and the window goes
-full screen; switching off puts back the dock layout and the window state exactly as they were."""
-from PySide6.QtCore import QObject, Qt
+scale (100–250 %, live), the projector theme takes over, the setup and lessons docks hide, the
+graph gets most of the height and the window goes full screen; switching off puts back the dock
+layout and the window state exactly as they were."""
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 SCALES = (100, 125, 150, 175, 200, 250)   # per cent
 DEFAULT_SCALE = 175
 SCALE_KEY = "presentation/scale"
+PANEL_SHARE = 0.42   # of the screen's height for the docks under the graph while presenting
+PANEL_MIN_HEIGHT = 160   # presenting, the plots may shrink this far so that the graph gets room
 
 
 class Presentation(QObject):
@@ -20,7 +24,7 @@ class Presentation(QObject):
         self.stored = stored
         scale = int(stored.value(SCALE_KEY, DEFAULT_SCALE) or DEFAULT_SCALE)
         self.scale = scale if scale in SCALES else DEFAULT_SCALE
-        self._saved = None   # (dock layout, window state) from before presenting
+        self._saved = None   # (dock layout, window state, panel minimum heights) from before
         self.action = QAction("&Presentation mode", window, checkable=True)
         self.action.setObjectName("action_presentation")
         self.action.setShortcut(QKeySequence("F5"))
@@ -43,6 +47,20 @@ class Presentation(QObject):
     def on(self):
         """Whether the window is presenting."""
         return self._saved is not None
+
+    def arrange(self):
+        """Presenting: the inspector, loss and boundary panels side by side under the graph, PANEL_SHARE of the
+        window's height; the graph gets the rest."""
+        window = self.window
+        below = [window.inspector_dock, window.loss_dock, window.boundary_dock]
+        window.resizeDocks(below, [round(window.height() * PANEL_SHARE)] * 3, Qt.Vertical)
+        shares = (0.25, 0.45, 0.30)
+        window.resizeDocks(below, [round(window.width() * share) for share in shares], Qt.Horizontal)
+
+    def eventFilter(self, watched, event):
+        if watched is self.window and event.type() == QEvent.Resize and self.on:
+            QTimer.singleShot(0, self.arrange)   # after the layout has taken the new size
+        return False
 
     def populate(self, menu):
         """The switch and the text-size choices into the View ``menu``."""
@@ -68,13 +86,32 @@ class Presentation(QObject):
             return
         window = self.window
         if on and not self.on:
-            self._saved = (window.saveState(), window.windowState())
+            panels = [w for dock in window.findChildren(QDockWidget) for w in dock.findChildren(QWidget)
+                      if w.minimumHeight() > PANEL_MIN_HEIGHT]
+            self._saved = (window.saveState(), window.windowState(),
+                           {panel: panel.minimumHeight() for panel in panels})
+            for panel in panels:
+                panel.setMinimumHeight(PANEL_MIN_HEIGHT)
+            for dock in window.findChildren(QDockWidget):   # the tabs name them: height to the plots
+                dock.setTitleBarWidget(QWidget(dock))
             window.setup_dock.hide()
+            window.lesson_dock.hide()   # full height beside the graph: the View menu brings it back
+            window.boundary_plot.set_compact(True)   # the data-editing row would crowd out the plot
             self.appearance.set_presenting(True, self.scale / 100)
             window.setWindowState(window.windowState() | Qt.WindowFullScreen)
+            window.installEventFilter(self)   # full screen arrives later, as a resize
+            self.arrange()
         elif not on and self.on:
-            layout, state = self._saved
+            layout, state, minimum_heights = self._saved
             self._saved = None
+            window.removeEventFilter(self)
+            window.boundary_plot.set_compact(False)
+            for panel, height in minimum_heights.items():
+                panel.setMinimumHeight(height)
+            for dock in window.findChildren(QDockWidget):
+                bar = dock.titleBarWidget()
+                dock.setTitleBarWidget(None)
+                bar.deleteLater()
             window.setWindowState(state)
             self.appearance.set_presenting(False)
             window.restoreState(layout)

@@ -34,18 +34,19 @@ class StatusView:
             status_bar.addPermanentWidget(label)
             self.labels[key] = label
 
-    def show_snapshot(self, snapshot, playing, rate):
-        """Banner, hint and labels for ``snapshot``; ``rate`` is iterations per second while playing."""
+    def show_snapshot(self, snapshot, playing, rate, groups=()):
+        """Banner, hint and labels for ``snapshot``; ``rate`` is iterations per second while playing,
+        ``groups`` the layers the graph draws as one node (the hint names them so)."""
         diverged = snapshot.diverged
         self.banner.setVisible(diverged is not None)
         if diverged is not None:
             self.banner.setText(f"Training diverged: {diverged['message']} The node where it "
-                                "happened glows red in the graph. Press Reset (R) or change the "
-                                "settings.")
+                                "happened glows red in the graph. Undo the last steps (Ctrl+Z) and "
+                                "lower the learning rate, or Reset (R).")
             self.status_bar.showMessage(f"Diverged: {diverged['message']}")
         elif self.status_bar.currentMessage().startswith("Diverged"):
             self.status_bar.clearMessage()
-        self.hint.setText(hint_for(snapshot, playing))
+        self.hint.setText(hint_for(snapshot, playing, groups))
         self._show_health(snapshot, diverged is None)
         loss = snapshot.metrics.get("loss", _last(snapshot.history, "train_loss"))
         accuracy = snapshot.metrics.get("accuracy", _last(snapshot.history, "train_acc"))

@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from .graph_theme import GRAPH_THEMES
+from .graph_view import GraphView
 from .plots.style import apply_plot_theme
 
 CHOICES = {"light": "Light", "dark": "Dark", "system": "Follow the system"}
@@ -104,9 +106,11 @@ def palette(theme):
     return p
 
 
-def style_sheet(theme):
-    """The window's rules for the hint line, the banners and the highlighted next button."""
+def style_sheet(theme, point_size):
+    """The window's rules for the hint line, the banners, the highlighted next button and the dock
+    titles (which otherwise keep the platform's small title font at every text scale)."""
     return f"""
+QDockWidget {{ font-size: {point_size:.1f}pt; }}
 #phase_hint {{ padding: 4px 8px; background: {theme.hint_background}; color: {theme.text};
                border-bottom: 1px solid {theme.border}; }}
 #divergence_banner, #health_banner {{ padding: 6px 8px; background: {theme.banner_background};
@@ -175,14 +179,12 @@ class Appearance(QObject):
         font = QFont(self.base_font)
         font.setPointSizeF(self.base_font.pointSizeF() * scale)
         app.setFont(font)   # every widget without a font of its own follows
-        self.window.setStyleSheet(style_sheet(theme))
+        self.window.setStyleSheet(style_sheet(theme, font.pointSizeF()))
         for plot in self.window.findChildren(pg.GraphicsView):
             apply_plot_theme(plot, theme, font)
-        for graph in self.window.findChildren(type(self.window.graph_view)):   # the trainer's and the lab's
-            for name, argument in (("apply_theme", theme), ("set_text_scale", scale)):
-                method = getattr(graph, name, None)   # the graph view's own colours and fonts
-                if method is not None:
-                    method(argument)
+        for graph in self.window.findChildren(GraphView):   # the trainer's, the lab's, the lessons'
+            graph.apply_theme(GRAPH_THEMES[theme.name])
+            graph.set_presentation_text(scale if self.presenting else None)
 
     def _system_changed(self, *_):
         if self.choice == "system" and not self.presenting:

@@ -1,6 +1,6 @@
 """Render the README's screenshots offscreen at 1366×768 (a common laptop screen): after a
-backward pass, and after a few hundred iterations. Writes docs/screenshots/backward.png and
-docs/screenshots/trained.png.
+backward pass, and after a few hundred iterations; and presentation mode on a 1280×720 projector
+during Next node. Writes docs/screenshots/backward.png, trained.png and presentation_dark.png.
 
 Run: ``make screenshots`` (or ``QT_QPA_PLATFORM=offscreen python scripts/screenshots.py``).
 Settings go to a temporary directory, so the user's window layout is neither used nor changed.
@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -72,6 +72,15 @@ def main():
     trigger(window, "action_forward", "action_loss", "action_backward", "action_update")
     window.graph_view.select_node(node_named(window, "2.weight"))
     save(window, "trained.png")
+
+    trigger(window, "action_theme_dark", "action_presentation", "action_forward", "action_loss")
+    window.setWindowState(Qt.WindowNoState)   # the offscreen screen is no projector: its size
+    window.resize(1280, 720)
+    settle()
+    for _ in range(3):
+        step_node.trigger()
+    save(window, "presentation_dark.png")
+    trigger(window, "action_presentation")
     window.close()
     app.processEvents()
     return 0

@@ -117,6 +117,7 @@ class Replay:
             vals[k] = p.data
         saved = [None] * len(self._forward)
         run_params = [None] * len(self._forward)
+        ndarray, asarray = np.ndarray, np.asarray
         for fn, saves, in_slots, params, fed, out, index in self._forward:
             if fed:
                 params = dict(params)
@@ -125,9 +126,11 @@ class Replay:
             run_params[index] = params
             if saves:
                 value, saved[index] = fn(*[vals[j] for j in in_slots], **params)
+            elif len(in_slots) == 2 and not params:  # the usual binary op: no list, no keywords
+                value = fn(vals[in_slots[0]], vals[in_slots[1]])
             else:
                 value = fn(*[vals[j] for j in in_slots], **params)
-            vals[out] = value if type(value) is np.ndarray else np.asarray(value)
+            vals[out] = value if type(value) is ndarray else asarray(value)
         outputs = [vals[k] for k in self._outputs]
         self._backpropagate(vals, saved, run_params)
         return outputs
@@ -139,14 +142,15 @@ class Replay:
         taken = {id(_owner(seed))}
         param_slot = self._param_slot
         ns = numpy_ns
+        pop, get = grads.pop, grads.get
         for entry in self._backward:
             if type(entry) is not tuple:  # a parameter: its gradient is complete
-                g = grads.pop(param_slot[id(entry)], None)
+                g = pop(param_slot[id(entry)], None)
                 if g is not None:
                     _accumulate_leaf(entry, g, False, taken)
                 continue
             out, rules, targets, index, ins = entry
-            g = grads.pop(out, None)
+            g = pop(out, None)
             if g is None:
                 continue
             inputs = [vals[j] for j in ins]
@@ -155,7 +159,7 @@ class Replay:
                 d = rules[i](ns, g, ans, *inputs, saved=node_saved, **params)
                 if d.shape != in_shape:
                     d = ns.sum_to(d, in_shape)
-                previous = grads.get(k)
+                previous = get(k)
                 grads[k] = d if previous is None else previous + d
 
 

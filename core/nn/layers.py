@@ -69,22 +69,54 @@ class ReLU(Activation):
         return F.relu(x)
 
 
-class Tanh(Activation):
-    """tanh(x); ``torch.nn.Tanh``."""
+class FusedActivation(Activation):
+    """An activation computed by one fused primitive, or — with ``expanded`` set, from the next
+    forward — by the elementary ops it stands for (the same values and gradients while e^|x|
+    stays finite, |x| < 350). Every elementary op's tensor is named after the activation."""
+
+    expandable = True
+
+    def __init__(self):
+        self.expanded = False
+
+    def forward(self, x):
+        if not self.expanded:
+            return self.fused(x)
+        out = None
+        for out in self.elementary(x):
+            out.name = self.name
+        return out
+
+
+class Tanh(FusedActivation):
+    """tanh(x); ``torch.nn.Tanh``. Expanded: 2 / (1 + e⁻²ˣ) − 1."""
 
     name = "tanh"
 
-    def forward(self, x):
+    def fused(self, x):
         return F.tanh(x)
 
+    def elementary(self, x):
+        yield (doubled := x * -2.0)
+        yield (e := doubled.exp())
+        yield (denominator := 1.0 + e)
+        yield (ratio := 2.0 / denominator)
+        yield ratio - 1.0
 
-class Sigmoid(Activation):
-    """1 / (1 + e⁻ˣ), one fused node; ``torch.nn.Sigmoid``."""
+
+class Sigmoid(FusedActivation):
+    """1 / (1 + e⁻ˣ), one fused node; ``torch.nn.Sigmoid``. Expanded: neg, exp, add, div."""
 
     name = "sigmoid"
 
-    def forward(self, x):
+    def fused(self, x):
         return F.sigmoid(x)
+
+    def elementary(self, x):
+        yield (negated := -x)
+        yield (e := negated.exp())
+        yield (denominator := 1.0 + e)
+        yield 1.0 / denominator
 
 
 class LeakyReLU(Activation):

@@ -32,6 +32,7 @@ class Optimizer:
         self.last_update = None
         self.state = [{} for _ in self.params]  # per parameter, created on its first update
         self.step_count = 0
+        self._checked = None  # the hyperparameter values step() last found valid
 
     @property
     def lr(self):
@@ -53,7 +54,10 @@ class Optimizer:
         With ``record_updates``, ``last_update`` becomes a list (one entry per parameter,
         None for a skipped one) of {"before", "step" (after − before), "after"} arrays.
         """
-        self._check()
+        hyper = tuple(getattr(self, k) for k in self.HYPER)
+        if hyper != self._checked:  # checking costs more than the update of a small model
+            self._check()
+            self._checked = hyper
         record = self.record_updates
         updates = [] if record else None
         for i, p in enumerate(self.params):

@@ -1,5 +1,7 @@
 """Divergence: an update that leaves the parameters finite or undoes itself, and where a run
 first produced NaN/Inf, in the words the app shows."""
+import math
+
 import numpy as np
 
 from .phases import DivergedError
@@ -18,13 +20,19 @@ def check_alive(diverged):
 
 def guarded_step(optimizer, named_parameters, record_updates):
     """Run ``optimizer.step()``; if a parameter became NaN/Inf, put every parameter back as it
-    was and return the first such parameter's name, else None."""
-    backup = [p.data.copy() for _, p in named_parameters]
+    was and return the first such parameter's name, else None.
+
+    The check is one dot product per parameter (a NaN/Inf entry makes it non-finite); only when
+    one is not finite (huge finite entries may overflow it) are the entries looked at.
+    """
+    backup = [p.data.copy() for _, p in named_parameters]  # (cheaper than reusing buffers)
     optimizer.record_updates = record_updates
     try:
         optimizer.step()
     finally:
         optimizer.record_updates = False
+    if all(math.isfinite(np.vdot(p.data, p.data)) for _, p in named_parameters):
+        return None  # (a dot product of huge finite entries may overflow: then look closer)
     broken = next((name for name, p in named_parameters if not np.isfinite(p.data).all()), None)
     if broken is not None:
         for (_, p), old in zip(named_parameters, backup):
@@ -37,8 +45,7 @@ def update_report(record, name, iteration):
     node = record.node_named(name)
     return {"iteration": iteration, "phase": "update", "node": name,
             "node_id": node.id if node else None, "op": "update",
-            "message": f"the update made parameter {name} NaN/Inf; the last finite parameters "
-            "were kept. Lower the learning rate."}
+            "message": f"the update made parameter {name} NaN/Inf."}
 
 
 def graph_report(record, upstream, where, iteration):
@@ -54,5 +61,4 @@ def graph_report(record, upstream, where, iteration):
     return {"iteration": iteration, "phase": where, "node": name, "op": op,
             "node_id": culprit.id if culprit else None,
             "message": f"the {where} pass produced NaN/Inf: first non-finite "
-            f"{what if culprit else 'value'} at node '{name}' (op {op}). "
-            "The last finite parameters were kept; reset or lower the learning rate."}
+            f"{what if culprit else 'value'} at node '{name}' (op {op})."}

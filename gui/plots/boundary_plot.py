@@ -76,6 +76,7 @@ class BoundaryPlot(QWidget):
         layout.addWidget(self.stack, 1)
         self.setMinimumSize(320, 320)
 
+        self.compact = False    # presenting: no data-editing row, the plot gets its height
         self._snapshot = None   # the one last drawn: a zoom redraws its regions
         if app_model is not None:   # edits retrain there; refused edits are its errors
             self.sig_dataset_edited.connect(app_model.train_on)
@@ -83,7 +84,7 @@ class BoundaryPlot(QWidget):
         self._dataset = None
         self._rect = self._image_rect = None
         self._grid = None
-        self._region_rgb = None
+        self._n_regions = 0
         self._classes = None
         self._key = None
 
@@ -105,7 +106,8 @@ class BoundaryPlot(QWidget):
         self._key = key
         scores = evaluate_spec(snapshot.model_spec, snapshot.parameters, self._grid)
         self._classes = scores.argmax(axis=1).reshape(GRID, GRID)
-        self.image.setImage(self._region_rgb[self._classes], levels=(0, 255), rect=self._image_rect)
+        rgb = region_colors(self._n_regions)   # tinted towards the background of the theme in use
+        self.image.setImage(rgb[self._classes], levels=(0, 255), rect=self._image_rect)
 
     def export_items(self):
         """(name, plot item) for the exporters; none without 2-D data."""
@@ -131,10 +133,10 @@ class BoundaryPlot(QWidget):
             self.editing.hide()
             return
         self.stack.setCurrentWidget(self.plot)
-        self.editing.show()
+        self.editing.setVisible(not self.compact)
         self._update_class_selector(dataset.class_names)
         brushes = [pg.mkBrush(*rgb) for rgb in class_colors(dataset.n_classes)]  # one per class
-        self._region_rgb = region_colors(dataset.n_classes)
+        self._n_regions = dataset.n_classes
         self.train_points.setData(**drawn_points(dataset.X_train, dataset.y_train, brushes))
         if dataset.n_val:
             self.val_points.setData(**drawn_points(dataset.X_val, dataset.y_val, brushes))
@@ -226,6 +228,11 @@ class BoundaryPlot(QWidget):
         # Show the edit at once; the window retrains on it and redraws the regions.
         self._set_dataset(edited, keep_view=True)
         self.sig_dataset_edited.emit(edited)
+
+    def set_compact(self, on):
+        """Hide the data-editing row (presentation mode: the plot gets its room) or show it."""
+        self.compact = bool(on)
+        self.editing.setVisible(not on and self.stack.currentWidget() is self.plot)
 
     def _on_click(self, event):
         view_box = self.plot.getPlotItem().getViewBox()

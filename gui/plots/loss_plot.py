@@ -3,7 +3,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from .style import TRAIN_COLOR, VAL_COLOR, DecadeAxis, add_legend, make_plot, reset_range, show_points_when_single
+from .style import (
+    LEFT_LABEL_ROOM,
+    TRAIN_COLOR,
+    VAL_COLOR,
+    DecadeAxis,
+    add_legend,
+    make_plot,
+    reset_range,
+    show_points_when_single,
+)
 
 # history key → (x key, legend name, pen). Thick or dashed lines over thousands of points
 # cost tens of milliseconds per frame, so only the main curves are a little thicker.
@@ -35,9 +44,10 @@ class LossPlot(QWidget):
         self.acc_plot.setYRange(0.0, 1.0, padding=0.1)  # room for the 0 and 1 labels
         self.acc_plot.getPlotItem().enableAutoRange(axis="y", enable=False)
         self.curves = {}
+        # one legend: the accuracy curves have the loss curves' colours and names
+        self.legend = add_legend(self.loss_plot.getPlotItem(), columns=len(_LOSS_CURVES))
         for plot, specs in ((self.loss_plot, _LOSS_CURVES), (self.acc_plot, _ACC_CURVES)):
             item = plot.getPlotItem()
-            add_legend(item, columns=2)
             item.setClipToView(True)
             item.setDownsampling(auto=True, mode="peak")
             for key, (_, name, pen) in specs.items():
@@ -54,6 +64,17 @@ class LossPlot(QWidget):
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.acc_plot, 2)
         self.setMinimumSize(320, 320)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_legend()
+
+    def _fit_legend(self):
+        """The legend in one row when it fits the width (large text: two rows), never cut off."""
+        entries = [sample.boundingRect().width() + label.boundingRect().width() + 12
+                   for sample, label in self.legend.items]
+        wide = sum(entries) + 40 <= self.loss_plot.width() - LEFT_LABEL_ROOM
+        self.legend.setColumnCount(len(entries) if wide else 2)
 
     def set_log_scale(self, on):
         """Linear or logarithmic loss axis (zeros, e.g. no regularisation, are left out)."""

@@ -33,8 +33,10 @@ def class_colors(n):
 
 
 def region_colors(n, strength=0.35):
-    """Pale tints of the class colours for class regions, so points drawn on top stand out."""
-    tint = strength * class_colors(n) + (1 - strength) * 255.0
+    """Tints of the class colours towards the plot background for class regions (pale on a light
+    theme, dark on a dark one), so points drawn on top stand out."""
+    background = np.array(pg.mkColor(_current["background"]).getRgb()[:3], dtype=float)
+    tint = strength * class_colors(n) + (1 - strength) * background
     return np.round(tint).astype(np.uint8)
 
 
@@ -67,6 +69,9 @@ def style_axes(plot_item):
     """Axes in the theme's colour, with true values on the ticks (no SI-prefix rescaling)."""
     for name in ("left", "bottom", "right", "top"):
         axis = plot_item.getAxis(name)
+        # no range enables a prefix: pyqtgraph would otherwise still pick one for a 0…1 range
+        # (×1000, "m") when the label is shown and keep it after the range grows
+        axis.setSIPrefixEnableRanges(())
         axis.enableAutoSIPrefix(False)
         axis.setPen(_current["foreground"])
         axis.setTextPen(_current["foreground"])

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QImage
 
 from core.expression import parse, parse_values
+from core.training import TrainerConfig, build_trainer
 from core.training.graph_groups import linear_groups
 from gui.array_view import fmt
 from gui.graph_export import export_graph
@@ -43,6 +44,25 @@ def test_a_layer_is_one_node_labelled_as_in_the_lecture_and_opens_on_double_clic
     assert edge_to_w.path.pen().color() == colour             # the same ∂L/∂W, the same balance
     double_click(qtbot, view, first.matmul)                                  # folds it again
     assert first.matmul not in view.node_items and first.output in view.node_items
+
+
+def test_double_clicking_a_sigmoid_shows_its_elementary_ops_after_the_next_forward(window, qtbot):
+    window.replace_trainer(build_trainer(TrainerConfig(hidden=[6], activation="sigmoid")))
+    view = window.graph_view
+    sigmoid = next(n.id for n in window.trainer.snapshot().graph if n.op == "sigmoid")
+    double_click(qtbot, view, sigmoid)
+    assert "elementary ops from the next forward" in window.statusBar().currentMessage()
+    trigger(window, "action_forward")
+    ops = {view.node_items[i].title.text() for i, n in
+           ((n.id, n) for n in window.trainer.snapshot().graph) if n.name == "sigmoid"}
+    assert ops == {"neg", "exp", "add", "div"}
+    trigger(window, "action_loss", "action_backward")
+    grads = window.trainer.snapshot().gradients
+    fused = build_trainer(TrainerConfig(hidden=[6], activation="sigmoid"))
+    for _ in range(3):
+        fused.step_phase()
+    for name, g in fused.snapshot().gradients.items():
+        np.testing.assert_allclose(grads[name], g, rtol=1e-9, atol=1e-13)
 
 
 def test_the_view_action_opens_every_layer(window):
@@ -84,6 +104,18 @@ def test_a_collapsed_layer_step_labels_the_gradients_to_w_b_and_x(window):
         if edge.label_box.isVisible():
             label = edge.label_box.sceneBoundingRect()
             assert not any(label.intersects(b) for b in boxes), edge.label.text()
+
+
+def test_the_hint_names_a_collapsed_layer_as_the_graph_shows_it(window):
+    trigger(window, "action_forward", "action_loss")
+    last = linear_groups(window.trainer.snapshot().graph)[-1]
+    while window.trainer.snapshot().active_node not in last.members:
+        trigger(window, "action_step_node")
+    hint = window.hint.text()
+    k = last.k
+    assert hint.startswith(f"<b>linear W{k}·x + b{k}</b> received")
+    assert f"W{k}" in hint.split("sent")[1] and f"b{k}" in hint.split("sent")[1]
+    assert "matmul" not in hint and "transpose" not in hint and "weight" not in hint
 
 
 def test_after_update_parameter_boxes_show_the_new_values_and_the_step(window):

@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
 
 import core
 from core.training import TrainerConfig, build_trainer
+from gui.graph_theme import GRAPH_THEMES
 from gui.plots import GradNormPlot, LossPlot
+from gui.plots.style import region_colors
 from gui.screen_fit import first_geometry
 from gui.theme import DARK, LIGHT, PROJECTOR
 
@@ -43,7 +45,17 @@ def dock_layout(window):
     return {d.objectName(): (d.isVisible(), window.dockWidgetArea(d)) for d in window.findChildren(QDockWidget)}
 
 
+def graph_text_on_screen(view):
+    """The on-screen pixel height of the graph's value text: font size × the view's scale."""
+    item = next(iter(view.node_items.values())).value_text[0]
+    return item.font().pixelSize() * view.transform().m11()
+
+
 def test_presentation_mode_scales_text_hides_setup_goes_full_screen_and_restores(window, qtbot):
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() == 1366)
+    view = window.graph_view
+    before_graph = (graph_text_on_screen(view), view.transform(), view.text_scale)
     window.setup_dock.show()
     window.setup_dock.raise_()
     before_layout, before_state = dock_layout(window), window.windowState()
@@ -56,9 +68,9 @@ def test_presentation_mode_scales_text_hides_setup_goes_full_screen_and_restores
     assert window.hint.font().pointSizeF() >= 1.5 * before_font
     axis = window.loss_plot.loss_plot.getPlotItem().getAxis("bottom")
     assert axis.style["tickFont"].pointSizeF() >= 1.5 * before_font
-    graph_scale = getattr(window.graph_view, "text_scale", None)
-    if graph_scale is not None:   # the graph view's own text size, once it has one
-        assert graph_scale >= 1.5
+    assert view.text_scale >= 1.5
+    assert graph_text_on_screen(view) >= 1.5 * before_graph[0]   # really larger on screen
+    assert view.backgroundBrush().color().name().upper() == PROJECTOR.window
     assert not window.setup_dock.isVisible() and window.isFullScreen()
     assert window_color() == PROJECTOR.window
     window.lecture.presentation.set_scale(250)   # live
@@ -67,6 +79,20 @@ def test_presentation_mode_scales_text_hides_setup_goes_full_screen_and_restores
     qtbot.waitUntil(lambda: not window.isFullScreen())
     assert window.windowState() == before_state and dock_layout(window) == before_layout
     assert QApplication.font().pointSizeF() == before_font and window_color() != PROJECTOR.window
+    qtbot.waitUntil(lambda: view.transform() == before_graph[1])   # the graph as it was
+    assert (graph_text_on_screen(view), view.text_scale) == (before_graph[0], before_graph[2])
+
+
+def test_the_dark_theme_reaches_the_graph(window):
+    action(window, "action_theme_dark").trigger()
+    view = window.graph_view
+    assert view.backgroundBrush().color().name().upper() == GRAPH_THEMES["dark"].background
+    item = next(iter(view.node_items.values()))
+    assert item.box.brush().color().name().upper() == GRAPH_THEMES["dark"].pending_fill   # forward next
+    assert item.value_text[0].brush().color().name().upper() == GRAPH_THEMES["dark"].text
+    assert GRAPH_THEMES["dark"].legend_fill in view.legend.styleSheet()
+    action(window, "action_theme_light").trigger()
+    assert view.backgroundBrush().color().name().upper() == GRAPH_THEMES["light"].background
 
 
 def test_axes_read_true_values_without_an_si_prefix():
@@ -181,3 +207,10 @@ def test_array_tables_index_from_0_and_copy_as_text_and_csv(qtbot):
     view.table.setCurrentCell(1, 1)
     view.table.actions()[0].trigger()
     assert QApplication.clipboard().text() == "3.0\n"
+
+
+def test_decision_regions_are_tinted_towards_the_theme_background(window):
+    action(window, "action_theme_dark").trigger()
+    assert (region_colors(3).max(axis=1) < 128).all()     # dark tints under bright points
+    action(window, "action_theme_light").trigger()
+    assert (region_colors(3).min(axis=1) > 140).all()     # pale tints
