@@ -37,7 +37,7 @@ class LabPicture:
     def __init__(self, walk):
         self.graph = walk.graph()
         self.done_nodes = frozenset(n.id for n in walk.nodes if n.grad is not None)
-        self.diverged = self.completed = None   # the graph view asks; a lab walk has no update
+        self.diverged = self.completed = self.phase = None   # the graph view asks; a lab walk has no update
         self.last_update, self.parameters = {}, {}
 
 

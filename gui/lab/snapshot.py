@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.training import Phase
+
 SYMBOLS = {"reverse": "∂f", "forward": "ẋ", "hvp": "∂s"}   # ẋ: a tangent (v̇ draws badly in boxes)
 
 
@@ -21,6 +23,7 @@ class LabSnapshot:
     diverged: object = None
     last_update: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
+    phase: object = Phase.FORWARD      # which side the view looks at when zoomed in
     completed: object = None
     phase: object = None           # no training phase: the graph view looks at the active node
 
@@ -40,7 +43,8 @@ def lab_snapshot(walk, tangents=True):
             changes["downstream"] = None
         graph.append(dataclasses.replace(node, **changes) if changes else node)
     done = frozenset(n.id for n in walk.nodes if n.grad is not None)
-    return LabSnapshot(graph=tuple(graph), active_node=walk.active, done_nodes=done)
+    phase = Phase.FORWARD if walk.phase in ("forward", "gradient") else Phase.BACKWARD
+    return LabSnapshot(graph=tuple(graph), active_node=walk.active, done_nodes=done, phase=phase)
 
 
 def _tangent(lab):

@@ -1,10 +1,10 @@
-"""The workspace switch above the central area: "Trainer" | "Lab".
+"""The workspace switch in the menu bar's corner: "Trainer" | "Lab".
 
 While the Lab is shown the trainer's step toolbar and docks are hidden (and its step actions
 suspended), the File menu's graph export draws the lab's graph, and the Lab menu is enabled.
 """
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QDockWidget, QStackedWidget, QTabBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QStackedWidget, QTabBar
 
 from .workspace import LabWorkspace
 
@@ -24,16 +24,18 @@ class WorkspaceSwitch(QObject):
         self.bar.addTab("Lab")
         self.bar.setTabToolTip(0, "Train a model phase by phase.")
         self.bar.setTabToolTip(1, "Type a formula, draw its graph and step it forward and backward.")
+        self.bar.setDrawBase(False)
+        self.lab_page = QScrollArea()   # scrolls on a small screen instead of raising the window's minimum
+        self.lab_page.setObjectName("lab_page")
+        self.lab_page.setWidgetResizable(True)
+        self.lab_page.setFrameShape(QFrame.NoFrame)
+        self.lab_page.setWidget(lab)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.trainer_central)
-        self.stack.addWidget(lab)
-        central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.bar)
-        column.addWidget(self.stack, 1)
-        window.setCentralWidget(central)
+        self.stack.addWidget(self.lab_page)
+        window.setCentralWidget(self.stack)
+        # in the menu bar's corner: the switch costs the trainer no height on a 768-pixel screen
+        window.menuBar().setCornerWidget(self.bar, Qt.TopRightCorner)
         self.trainer_layout = None   # the docks and toolbars as the trainer showed them
         self.current = "trainer"
         self.menu = None
@@ -54,12 +56,14 @@ class WorkspaceSwitch(QObject):
         self.bar.blockSignals(True)
         self.bar.setCurrentIndex(WORKSPACES.index(name))
         self.bar.blockSignals(False)
-        self.stack.setCurrentWidget(self.lab if in_lab else self.trainer_central)
+        self.stack.setCurrentWidget(self.lab_page if in_lab else self.trainer_central)
         if in_lab:
             window.play.stop()
             self.trainer_layout = window.saveState()
+            lessons = getattr(window, "lesson_panel", None)
+            guiding = lessons is not None and lessons.run is not None   # a lesson guides the lab too
             for dock in window.findChildren(QDockWidget):
-                if dock is not getattr(window, "lesson_dock", None):   # a lesson guides the lab too
+                if not (guiding and dock is getattr(window, "lesson_dock", None)):
                     dock.hide()
             window.steps.toolbar.hide()
         elif self.trainer_layout is not None:
