@@ -25,20 +25,11 @@ from core.lessons import LessonError, builtin_lessons, load_lesson
 
 from .file_actions import settings
 from .graph_view import GraphView
+from .lab.snapshot import lab_snapshot
 
 PROGRESS_KEY = "lessons/progress/{key}"
 LESSON_FILTER = "Lesson (*.toml)"
 REVEAL_AFTER = 2   # wrong tries before the answer is shown
-
-
-class LabPicture:
-    """A lab walk dressed as the snapshot ``GraphView.show_snapshot`` draws (with highlight_next off)."""
-
-    def __init__(self, walk):
-        self.graph = walk.graph()
-        self.done_nodes = frozenset(n.id for n in walk.nodes if n.grad is not None)
-        self.diverged = self.completed = self.phase = None   # the graph view asks; a lab walk has no update
-        self.last_update, self.parameters = {}, {}
 
 
 class LessonPanel(QWidget):
@@ -248,7 +239,7 @@ class LessonPanel(QWidget):
         self.progress.setText(f"{run.lesson.title} — step {step.number} of {len(run.lesson.steps)}")
         if run.world.kind == "lab":
             self.graph.show()
-            self.graph.show_snapshot(LabPicture(run.walk), highlight_next=False, active=run.walk.active)
+            self.graph.show_snapshot(lab_snapshot(run.walk), highlight_next=False, active=run.walk.active)
         else:
             self.graph.hide()
         self._refresh_controls()
