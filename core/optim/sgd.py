@@ -28,6 +28,14 @@ class SGD(Optimizer):
             raise ValueError("nesterov needs momentum > 0 and dampening = 0, got "
                              f"momentum={self.momentum}, dampening={self.dampening}")
 
+    def _update_all(self, ready):
+        if self.weight_decay == 0 and self.momentum == 0:  # plain SGD: no per-parameter calls
+            lr = self.lr
+            for param, grad, _ in ready:
+                param -= lr * grad
+        else:
+            super()._update_all(ready)
+
     def _update(self, param, grad, state):
         d = grad
         if self.weight_decay != 0:

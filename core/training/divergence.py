@@ -25,13 +25,15 @@ def guarded_step(optimizer, named_parameters, record_updates):
     The check is one dot product per parameter (a NaN/Inf entry makes it non-finite); only when
     one is not finite (huge finite entries may overflow it) are the entries looked at.
     """
-    backup = [p.data.copy() for _, p in named_parameters]  # (cheaper than reusing buffers)
+    arrays = [p.data for _, p in named_parameters]
+    backup = [a.copy() for a in arrays]  # (cheaper than reusing buffers)
     optimizer.record_updates = record_updates
     try:
         optimizer.step()
     finally:
         optimizer.record_updates = False
-    if all(math.isfinite(np.vdot(p.data, p.data)) for _, p in named_parameters):
+    vdot = np.vdot
+    if math.isfinite(sum([vdot(a, a) for a in arrays])):
         return None  # (a dot product of huge finite entries may overflow: then look closer)
     broken = next((name for name, p in named_parameters if not np.isfinite(p.data).all()), None)
     if broken is not None:

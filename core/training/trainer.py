@@ -231,7 +231,8 @@ class Trainer(Rewind):
         self.graph_current = False
         X, y, checkpoint = self._next_batch()
         self.optimizer.zero_grad()
-        key = (X.shape, self._reg, self._expand_loss, tuple(map(id, self.model.parameters())))
+        params = self.model.named_parameters()  # (once: the key, the update and the history read them)
+        key = (X.shape, self._reg, self._expand_loss, tuple([id(p) for _, p in params]))
         graph, (scores, data_loss, reg_loss, loss) = self._fast.step(key, self._forward, X, y)
         metrics = batch_metrics(scores, y, data_loss, reg_loss, loss)
         if not np.isfinite(metrics["loss"]):  # show the graph that diverged; a session restarts it
@@ -245,7 +246,6 @@ class Trainer(Rewind):
             return
         if graph is not None:
             graph[3].backward()
-        params = self.model.named_parameters()  # (once: the update and the history both read them)
         self._apply_update(record=False, params=params)
         if self._diverged is None:
             self._record(metrics, params)
