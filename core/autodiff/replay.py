@@ -160,12 +160,16 @@ class Replay:
             if g is None:
                 continue
             grads[out] = None
-            inputs = [vals[j] for j in ins]
             ans, node_saved = vals[out], saved[index]
             if params is None:
                 params = run_params[index]
             for rule, k, in_shape in targets:
-                d = rule(ns, g, ans, *inputs, saved=node_saved, **params)
+                if params:
+                    d = rule(ns, g, ans, *[vals[j] for j in ins], saved=node_saved, **params)
+                elif len(ins) == 2:  # the usual binary op: no list, no keywords to unpack
+                    d = rule(ns, g, ans, vals[ins[0]], vals[ins[1]], saved=node_saved)
+                else:
+                    d = rule(ns, g, ans, *[vals[j] for j in ins], saved=node_saved)
                 if d.shape != in_shape:
                     d = ns.sum_to(d, in_shape)
                 previous = grads[k]

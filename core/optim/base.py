@@ -60,7 +60,7 @@ class Optimizer:
             self._checked = hyper
         record = self.record_updates
         updates = [] if record else None
-        ready = []  # (param array, grad array, state) of the parameters that have a gradient
+        ready = []  # (index, param array, grad array) of the parameters that have a gradient
         for i, p in enumerate(self.params):
             grad, data = p.grad, p.data
             if grad is None:
@@ -75,7 +75,7 @@ class Optimizer:
                 after = data.copy()
                 updates.append({"before": before, "step": after - before, "after": after})
             else:
-                ready.append((data, grad, self.state[i]))
+                ready.append((i, data, grad))
         self._update_all(ready)
         self.step_count += 1
         self.last_update = updates
@@ -89,9 +89,9 @@ class Optimizer:
         return grad
 
     def _update_all(self, ready):
-        """Update each (param, grad, state) of ``ready`` in place; a subclass may do it faster."""
-        for param, grad, state in ready:
-            self._update(param, grad, state)
+        """Update each (index, param, grad) of ``ready`` in place; a subclass may do it faster."""
+        for i, param, grad in ready:
+            self._update(param, grad, self.state[i])
 
     def _update(self, param, grad, state):
         raise NotImplementedError

@@ -66,7 +66,7 @@ def test_a_bad_update_leaves_the_parameters_of_before_it_with_or_without_a_check
     def overflowing(ready):  # the update of this iteration (not those replayed) makes an entry NaN
         update_all(ready)
         if not calls:
-            ready[0][0][0, 0] = np.nan
+            ready[0][1][0, 0] = np.nan
         calls.append(1)
 
     trainer.optimizer._update_all = overflowing
