@@ -2,6 +2,10 @@
 
 The Trainer does what the app and the CLI do: sample the batch, forward, softmax cross-entropy,
 backward, SGD update, and record the history (loss, accuracy, learning rate, gradient norms).
+It also does what the references do not: it checks the updated parameters for NaN/Inf (one dot
+product per parameter) and keeps a checkpoint every 10th iteration. λ = 0 here, as the
+references have no penalty (the trainer's fast path then leaves the penalty's zero gradients out;
+the app's default λ = 1e-3 costs one more multiply and add per weight matrix).
 The numpy and PyTorch loops sample the same batches and record the loss and the accuracy.
 Measured interleaved in the same run, as in bench/engine.py (whose loops and timer this reuses);
 BLAS and PyTorch pinned to one thread. Run: ``make bench`` or ``python bench/trainer.py``.
@@ -126,7 +130,8 @@ def main():
     if torch is not None:
         torch.set_num_threads(1)
     print("Backprop Studio trainer benchmark: one SGD step through Trainer.run (float64, 1 thread)")
-    print("Median time per step, interleaved; trainer records its history, the others loss and accuracy.")
+    print("Median time per step, interleaved; trainer records its history and guards its update,")
+    print("the others record loss and accuracy.")
     print()
     header = (f"{'MLP (batch)':<28}{'trainer':>11}{'numpy':>11}{'PyTorch':>11}{'tr/np':>8}  "
               f"{'target':<11}{'tr/torch':>9}  target")

@@ -37,12 +37,12 @@ class SGD(Optimizer):
             return
         # plain SGD: no per-parameter calls, and lr·grad goes into a buffer kept per parameter
         # (a large model's temporary would otherwise be allocated and faulted in every step)
-        lr, scratch = self.lr, self._scratch
+        lr, scratch, multiply = self.lr, self._scratch, np.multiply
         for i, param, grad in ready:
             step = scratch[i]
             if step is None or step.shape != param.shape or step.dtype != param.dtype:
                 step = scratch[i] = np.empty_like(param)
-            np.multiply(lr, grad, out=step)
+            multiply(lr, grad, step)
             param -= step
 
     def _update(self, param, grad, state):
