@@ -54,7 +54,7 @@ class Optimizer:
         With ``record_updates``, ``last_update`` becomes a list (one entry per parameter,
         None for a skipped one) of {"before", "step" (after − before), "after"} arrays.
         """
-        hyper = tuple(getattr(self, k) for k in self.HYPER)
+        hyper = tuple([getattr(self, k) for k in self.HYPER])
         if hyper != self._checked:  # checking costs more than the update of a small model
             self._check()
             self._checked = hyper
