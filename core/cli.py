@@ -1,15 +1,17 @@
 """Headless commands: ``python main.py train ...`` trains without a window and exports the weights.
 
 No Qt here. Exit codes: 0 done, 1 training diverged or an output could not be written,
-2 bad arguments or an unreadable input file, 130 interrupted (Ctrl-C).
+2 bad arguments, an unreadable input file, an output that could not be written, or Ctrl-C.
+Every argument and output path is checked before training starts.
 """
 import argparse
-import importlib.util
 import sys
 import time
 from pathlib import Path
 
 from core import runtime
+
+from . import cli_checks as checks
 
 COMMANDS = ("train",)
 
@@ -63,18 +65,38 @@ def run(argv, stdout=None, stderr=None):
     runtime.tune_allocator()  # before training allocates: see core.runtime
     try:
         args = build_parser().parse_args(argv)
+        return args.run(args, stdout, stderr)
     except UsageError as error:
         print(f"error: {error}", file=stderr)
         return 2
     except SystemExit as done:  # --help
         return done.code if isinstance(done.code, int) else 0
-    return args.run(args, stdout, stderr)
+    except KeyboardInterrupt:  # loading data, writing outputs: the writes are atomic
+        print("error: interrupted; nothing was written", file=stderr)
+        return 2
+
+
+def misplaced_train_flag(argv):
+    """One line telling to use ``train`` when ``argv`` (no command) holds one of its flags, else ""."""
+    flags = train_flags()
+    stray = next((arg.split("=")[0] for arg in argv if arg.split("=")[0] in flags), None)
+    if stray is None or stray in ("-h", "--help"):
+        return ""
+    return (f"error: {stray} is an option of the train command; did you mean: "
+            f"{program_name()} train {' '.join(argv)}")
+
+
+def train_flags():
+    """The option strings of the ``train`` command (``gui.launch`` points a stray one to it)."""
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return {flag for action in commands.choices["train"]._actions for flag in action.option_strings}
 
 
 def build_parser():
     """The argparse parser of every command; each sets ``run``, the function that carries it out."""
     from core.catalog import ACTIVATIONS, DATASETS, LOSSES, MODELS, OPTIMIZERS
     from core.io import WEIGHT_FORMATS
+    from core.limits import MAX_SAMPLES
     from core.training import TrainerConfig
 
     default = TrainerConfig()
@@ -98,19 +120,19 @@ def build_parser():
     source.add_argument("--csv", metavar="PATH", type=Path,
                         help="CSV file: numeric feature columns, the class label in the last column "
                         "(an optional header row is detected)")
-    data.add_argument("--samples", type=_positive_int, default=300, metavar="N",
-                      help="points to generate for a toy set")
-    data.add_argument("--classes", type=_positive_int, default=None, metavar="K",
+    data.add_argument("--samples", type=checks.samples, default=300, metavar="N",
+                      help=f"points to generate for a toy set (at most {MAX_SAMPLES:,}, MAX_SAMPLES)")
+    data.add_argument("--classes", type=checks.positive_int, default=None, metavar="K",
                       help="classes to generate ("
                       + "; ".join(f"{k}: default {e.default_classes}" for k, e in DATASETS.items()
                                   if e.takes_n_classes)
                       + "; " + ", ".join(k for k, e in DATASETS.items() if e.classes)
                       + " have a fixed count)")
-    data.add_argument("--noise", type=_non_negative_float, default=0.2, metavar="SD",
+    data.add_argument("--noise", type=checks.non_negative_float, default=0.2, metavar="SD",
                       help="noise of a toy set (standard deviation)")
-    data.add_argument("--val-fraction", type=_fraction, default=0.2, metavar="F",
+    data.add_argument("--val-fraction", type=checks.fraction, default=0.2, metavar="F",
                       help="share of the samples held out for validation, in [0, 1)")
-    data.add_argument("--data-seed", type=int, default=0, metavar="N",
+    data.add_argument("--data-seed", type=checks.seed, default=0, metavar="N",
                       help="seed of data generation and split")
     data.add_argument("--no-standardize", dest="standardize", action="store_false",
                       help="keep digits, iris and CSV features unscaled (default: zero mean, unit "
@@ -119,31 +141,31 @@ def build_parser():
     model = train.add_argument_group("model and loss")
     model.add_argument("--model", choices=tuple(MODELS), default=default.model, metavar="NAME",
                        help=_labels(MODELS))
-    model.add_argument("--hidden", type=_sizes, default="16,16", metavar="SIZES",
+    model.add_argument("--hidden", type=checks.sizes, default="16,16", metavar="SIZES",
                        help="MLP hidden layer sizes, comma-separated, e.g. 64,64")
     model.add_argument("--activation", choices=tuple(ACTIVATIONS), default=default.activation,
                        metavar="NAME", help="MLP hidden activation: " + _labels(ACTIVATIONS))
     model.add_argument("--loss", choices=tuple(LOSSES), default=None, metavar="NAME",
                        help=_labels(LOSSES) + " (default: the model's own, "
                        + ", ".join(f"{e.default_loss} for {k}" for k, e in MODELS.items()) + ")")
-    model.add_argument("--margin", type=_non_negative_float, default=1.0, metavar="M",
+    model.add_argument("--margin", type=checks.non_negative_float, default=1.0, metavar="M",
                        help="hinge loss margin")
-    model.add_argument("--reg", type=_non_negative_float, default=1e-3, metavar="λ",
+    model.add_argument("--reg", type=checks.non_negative_float, default=1e-3, metavar="λ",
                        help="L2 strength λ: the loss adds λ·ΣW² over weight matrices")
 
     optim = train.add_argument_group("optimisation")
     optim.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default=default.optimizer,
                        metavar="NAME", help=_labels(OPTIMIZERS, tips=True))
-    optim.add_argument("--lr", type=_positive_float, default=None,
+    optim.add_argument("--lr", type=checks.positive_float, default=None,
                        help="learning rate; default "
                        + ", ".join(f"{name} {e.lr:g}" for name, e in OPTIMIZERS.items()))
-    optim.add_argument("--batch-size", type=_batch_size, default=None, metavar="N",
+    optim.add_argument("--batch-size", type=checks.batch_size, default=None, metavar="N",
                        help="samples per iteration, or 'full' (default: full batch)")
-    optim.add_argument("--iterations", type=_non_negative_int, default=2000, metavar="N",
+    optim.add_argument("--iterations", type=checks.non_negative_int, default=2000, metavar="N",
                        help="training iterations")
-    optim.add_argument("--seed", type=int, default=0, metavar="N",
+    optim.add_argument("--seed", type=checks.seed, default=0, metavar="N",
                        help="seed of weight init and batch order")
-    optim.add_argument("--eval-interval", type=_positive_int, default=10, metavar="N",
+    optim.add_argument("--eval-interval", type=checks.positive_int, default=10, metavar="N",
                        help="evaluate on the validation split every this many iterations")
 
     out = train.add_argument_group("output")
@@ -165,17 +187,20 @@ def train_command(args, stdout, stderr):
     """Build the trainer the flags describe, train, print the accuracies, write the outputs."""
     from core.io import describe_spec, save_session, save_weights
     from core.training import build_trainer
+    from core.training.model_size import ModelSizeError
 
     def fail(message, code=2):
         print(f"error: {message}", file=stderr)
         return code
 
-    problem = _output_problem(args)
+    problem = checks.output_problem(args)
     if problem:
         return fail(problem)
     try:
         config = config_from_args(args)
         trainer = build_trainer(config)
+    except ModelSizeError as error:
+        return fail(f"--hidden {','.join(map(str, args.hidden))}: {_one_line(error)}")
     except (ValueError, OSError) as error:  # DataError and every bad setting are ValueErrors
         return fail(_one_line(error))
     ds = trainer.dataset
@@ -194,7 +219,7 @@ def train_command(args, stdout, stderr):
     if bar:
         bar.close(trainer)
     if interrupted:
-        return fail(f"interrupted at iteration {trainer.iteration}; nothing was written", 130)
+        return fail(f"interrupted at iteration {trainer.iteration}; nothing was written")
     if trainer.diverged is not None:
         return fail(f"training diverged, nothing was written: {trainer.diverged['message']}", 1)
 
@@ -241,21 +266,6 @@ def _labels(table, *skip, tips=False):
                      if key not in skip)
 
 
-def _output_problem(args):
-    """Why an output could not be written, found before training rather than after."""
-    from core.io import WEIGHT_FORMATS
-    if args.export is not None and args.export.suffix.lower() not in WEIGHT_FORMATS:
-        return (f"--export {args.export}: unknown weights format; use a name ending in "
-                f"{', '.join(WEIGHT_FORMATS)}")
-    if (args.export is not None and args.export.suffix.lower() == ".onnx"
-            and importlib.util.find_spec("onnx") is None):
-        return f"--export {args.export}: ONNX export needs the optional onnx package (pip install onnx)"
-    for flag, path in (("--export", args.export), ("--save-session", args.save_session)):
-        if path is not None and not path.parent.is_dir():
-            return f"{flag} {path}: the directory {path.parent} does not exist"
-    return ""
-
-
 class ProgressBar:
     """One line on a text stream, redrawn with a carriage return at most every ``interval`` seconds."""
 
@@ -297,54 +307,6 @@ class ProgressBar:
         self.stream.write(line.ljust(self._length))
         self._length = len(line)
         self.stream.flush()
-
-
-# ----- argument types --------------------------------------------------------------------------------
-def _number(text, convert, what, test):
-    try:
-        value = convert(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
-    if not test(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
-    return value
-
-
-def _positive_int(text):
-    return _number(text, int, "a positive integer", lambda v: v >= 1)
-
-
-def _non_negative_int(text):
-    return _number(text, int, "an integer ≥ 0", lambda v: v >= 0)
-
-
-def _positive_float(text):
-    return _number(text, float, "a finite number > 0", lambda v: 0 < v < float("inf"))
-
-
-def _non_negative_float(text):
-    return _number(text, float, "a finite number ≥ 0", lambda v: 0 <= v < float("inf"))
-
-
-def _fraction(text):
-    return _number(text, float, "a number in [0, 1)", lambda v: 0 <= v < 1)
-
-
-def _batch_size(text):
-    if text.strip().lower() == "full":
-        return None
-    return _number(text, int, "a positive integer or 'full'", lambda v: v >= 1)
-
-
-def _sizes(text):
-    try:
-        sizes = [int(part) for part in text.split(",")]
-    except ValueError:
-        sizes = []
-    if not sizes or any(size < 1 for size in sizes):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of positive "
-                                         "integers such as 64,64")
-    return sizes
 
 
 def _one_line(error):

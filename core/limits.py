@@ -24,6 +24,12 @@ MAX_CSV_CELLS = 10_000_000
 # Generated data
 MAX_SAMPLES = 1_000_000
 
+# Models (the memory of one step is checked against the memory available, too)
+MAX_HIDDEN_UNITS = 4096            # units in one hidden layer
+MAX_HIDDEN_LAYERS = 64
+MAX_PARAMETERS = 4_000_000         # weights and biases of one model (32 MB per copy of them)
+MAX_CHECKPOINT_BYTES = 64 * MiB    # the trainer's ring of recent states (fewer checkpoints of a big model)
+
 
 class LimitError(ValueError):
     """An input larger than a named limit of this module."""

@@ -12,6 +12,7 @@ from core.data import DataError
 from core.training import Phase
 from core.training.graph_groups import step_shown_node
 from core.training.session import Session
+from core.training.undo import UndoStack
 
 from .play import PlayController
 
@@ -41,6 +42,7 @@ class AppModel(QObject):
         self.selected = None
         self.step_groups = ()   # the layers the graph draws as one node: Next node steps them as one
         self.expand_loss = False
+        self.undo_stack = UndoStack()   # what undo() takes back: steps, resets, new trainers
         self.play = PlayController(lambda: self.trainer, self)
         self.play.sig_advanced.connect(lambda: self.changed(now=False))
         self.play.sig_failed.connect(lambda exc: self.report("Play", exc))
@@ -80,26 +82,55 @@ class AppModel(QObject):
 
     def step_phase(self, title="Step"):
         """Run the next phase (``title`` names it in an error report)."""
+        self.undo_stack.push_step(self.trainer)
         return self.run(title, lambda t: t.step_phase())
 
     def step_node(self):
         """Backpropagate through one node as the graph shows it (a collapsed layer is one
         step) and select it."""
+        self.undo_stack.push_step(self.trainer)
         return self.run("Next node", lambda t: step_shown_node(t, self.step_groups), node_step=True)
 
     def step(self):
         """Finish the current iteration."""
+        self.undo_stack.push_step(self.trainer)
         return self.run("Step", lambda t: t.step())
 
     def reset(self):
         """Initial weights, iteration 0, empty history: the plots start over."""
         self.play.stop()
+        trainer = self.trainer
+        self.undo_stack.push_reset(trainer)
         self._new_generation()
-        self.run("Reset", lambda _: self.session.reset())
+        if self.run("Reset", lambda _: self.session.reset()) and trainer.history is not None:
+            self.sig_status.emit("Reset to iteration 0: Undo (Ctrl+Z) brings the training back.")
+
+    def undo(self):
+        """Take back the last step, phase, iteration, reset or new trainer (Ctrl+Z); after a
+        divergence, undo the last steps (to the last iteration with a sane loss)."""
+        self.play.stop()
+        trainer = self.trainer
+        try:
+            if trainer.diverged is not None:
+                what = f"the last steps (back to iteration {trainer.undo_to_checkpoint()})"
+            else:
+                what = self.undo_stack.undo(self.session)
+        except Exception as exc:  # noqa: BLE001 — as in run: shown, never fatal
+            self.report("Undo", exc)
+            return False
+        if self.trainer is not trainer:
+            self.trainer.expand_loss = self.expand_loss
+            self._installed()
+        else:
+            self._new_generation()     # the history is shorter or longer: plots redraw it
+            self.changed(now=True)
+        self.sig_status.emit("Nothing to undo." if what is None else f"Undid {what}.")
+        return what is not None
 
     def set_playing(self, playing):
         """Start or pause play (``sig_playing`` follows)."""
         if playing:
+            self.undo_stack.push_step(self.trainer)
             self.play.start()
         else:
             self.play.stop()
@@ -131,11 +162,16 @@ class AppModel(QObject):
         Returns whether the new trainer is in place.
         """
         self.play.stop()
+        old = self.trainer
         try:
             self.session.rebuild(config, dataset)
         except Exception as exc:  # noqa: BLE001 — bad settings: the session keeps the old trainer
             self.error(title, f"{type(exc).__name__}: {exc}")
             return False
+        self.undo_stack.push_trainer(old)
+        if old.iteration:
+            self.sig_status.emit(f"New trainer: Undo (Ctrl+Z) brings back the {old.iteration} "
+                                 "iterations of the last one.")
         self._installed()
         return True
 
@@ -169,6 +205,7 @@ class AppModel(QObject):
         session = Session.load(path)
         self.play.stop()
         self.session = session
+        self.undo_stack.clear()
         self.trainer.expand_loss = self.expand_loss
         self._installed()
 

@@ -1,4 +1,4 @@
-"""The File menu: weights, sessions, PNG and CSV exports, recent files.
+"""The File menu: weights, sessions, PNG and CSV exports (all written atomically), recent files.
 
 Every failure is shown naming the file and the problem; the trainer is never left half-changed.
 """
@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 from core.io import SESSION_SUFFIX, load_weights, save_weights
+from core.io.files import write_atomic
 from core.training import Trainer, to_csv_rows
 
 from .graph_export import export_graph
@@ -157,8 +158,8 @@ class FileActions(QObject):
 
     def export_history(self):
         self._save_as("Export history", "history.csv", "CSV table (*.csv)", "Cannot export the history",
-                      lambda path: Path(path).write_text(history_csv(self.app_model.trainer.history),
-                                                         encoding="utf-8"),
+                      lambda path: write_atomic(path, history_csv(self.app_model.trainer.history)
+                                                .encode("utf-8")),
                       "History written to")
 
     # ----- recent files -----------------------------------------------------------------------

@@ -1,9 +1,41 @@
-"""Small form controls: a spin box for rates spanning decades, and one-line builders."""
+"""Small form controls: a spin box for rates spanning decades, the hidden-sizes validator, and
+one-line builders."""
 import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox
+
+from core.training.model_size import parse_hidden
+
+ERROR_STYLE = "color: #B00020;"
+
+
+class HiddenSizesValidator(QValidator):
+    """Hidden layer sizes such as "16,16": Acceptable when ``parse_hidden`` accepts the text, else
+    Intermediate, never refused as typed (so "1e3" stays "1e3", not 13); ``message`` says why."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.message = ""
+
+    def validate(self, text, pos):
+        try:
+            parse_hidden(text)
+        except ValueError as error:
+            self.message = str(error)
+            return QValidator.State.Intermediate, text, pos
+        self.message = ""
+        return QValidator.State.Acceptable, text, pos
+
+
+def error_label():
+    """A red, word-wrapped label for a field's error message, hidden until there is one."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.hide()
+    return label
 
 
 class LogSpinBox(QDoubleSpinBox):

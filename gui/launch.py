@@ -31,6 +31,9 @@ def main(argv=None) -> int:
     except SystemExit as done:  # argparse has printed what is wrong with the option's value
         return done.code
     unknown = [arg for arg in qt_args if arg.startswith("--")]  # Qt's own options take one dash
+    if unknown and cli.misplaced_train_flag(qt_args):
+        print(cli.misplaced_train_flag(qt_args), file=sys.stderr)
+        return 2
     if unknown:
         print(f"error: unknown option {unknown[0]} (see backprop-studio --help)", file=sys.stderr)
         return 2

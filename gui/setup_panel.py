@@ -6,8 +6,7 @@ presses "Apply and rebuild"; the learning rate and the regularisation strength a
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -27,14 +26,22 @@ from PySide6.QtWidgets import (
 from core.catalog import ACTIVATIONS, DATASETS, LOSSES, MODELS, OPTIMIZERS
 from core.data import DataError, load_csv
 from core.training import TrainerConfig
+from core.training.model_size import parse_hidden
 
-from .form_widgets import LogSpinBox, make_combo, make_form, make_spin, select_key
+from .form_widgets import (
+    HiddenSizesValidator,
+    LogSpinBox,
+    error_label,
+    make_combo,
+    make_form,
+    make_spin,
+    select_key,
+)
 
 CHOICES = {key: entry for key, entry in DATASETS.items() if entry.source != "csv"}  # CSV: imported
 DATA_FIELDS = ("dataset", "n_samples", "n_classes", "noise", "data_seed", "val_fraction",
                "csv_path", "standardize")
 LIVE_FIELDS = ("lr", "reg")
-HIDDEN_PATTERN = r"\s*[1-9]\d{0,3}(\s*,\s*[1-9]\d{0,3})*\s*"
 
 
 class SetupPanel(QWidget):
@@ -75,7 +82,9 @@ class SetupPanel(QWidget):
         self.hidden = QLineEdit()
         self.hidden.setPlaceholderText("e.g. 16,16")
         self.hidden.setToolTip("Hidden layer sizes, comma separated: 16,16 is two layers of 16 units")
-        self.hidden.setValidator(QRegularExpressionValidator(QRegularExpression(HIDDEN_PATTERN), self))
+        self.hidden_check = HiddenSizesValidator(self)
+        self.hidden.setValidator(self.hidden_check)
+        self.hidden_error = error_label()   # why the sizes are refused (not a list, over a limit)
         self.activation = make_combo(ACTIVATIONS, "The nonlinearity after each hidden layer")
         self.seed = make_spin(0, 2**31 - 1, "Seed for the initial weights and the batch order")
 
@@ -148,7 +157,7 @@ class SetupPanel(QWidget):
                      ("Classes:", self.n_classes), ("Noise:", self.noise),
                      ("Validation:", self.val_percent), ("Data seed:", self.data_seed),
                      ("", self.standardize))
-        model = make_form(("Model:", self.model), ("Hidden layers:", self.hidden),
+        model = make_form(("Model:", self.model), ("Hidden layers:", self.hidden), ("", self.hidden_error),
                       ("Activation:", self.activation), ("Init seed:", self.seed))
         loss = make_form(("Loss:", self.loss), ("Margin Δ:", self.margin), ("Regularisation λ:", self.reg))
         optimizer = make_form(("Optimizer:", self.optimizer), ("Learning rate:", self.lr),
@@ -208,7 +217,7 @@ class SetupPanel(QWidget):
         dataset = self.dataset.currentData()
         hidden = self._applied.hidden
         if self.hidden.hasAcceptableInput():
-            hidden = [int(size) for size in self.hidden.text().split(",")]
+            hidden = parse_hidden(self.hidden.text())
         n_classes = self.n_classes.value()
         entry = DATASETS[dataset]
         if not entry.takes_n_classes or n_classes == entry.default_classes:
@@ -344,6 +353,8 @@ class SetupPanel(QWidget):
         self.margin.setEnabled(LOSSES[self.loss.currentData()].takes_margin)
         valid = self.hidden.hasAcceptableInput() or not model.hidden
         self.hidden.setStyleSheet("" if valid else "QLineEdit { border: 1px solid #d62728; }")
+        self.hidden_error.setText("" if valid else self.hidden_check.message)
+        self.hidden_error.setVisible(not valid and bool(self.hidden_check.message))
         pending = self.has_pending_changes()
         self.apply_button.setEnabled(valid and pending)
         self.revert_button.setEnabled(pending or not valid)

@@ -40,8 +40,8 @@ class StatusView:
         self.banner.setVisible(diverged is not None)
         if diverged is not None:
             self.banner.setText(f"Training diverged: {diverged['message']} The node where it "
-                                "happened glows red in the graph. Press Reset (R) or change the "
-                                "settings.")
+                                "happened glows red in the graph. Undo the last steps (Ctrl+Z) and "
+                                "lower the learning rate, or Reset (R).")
             self.status_bar.showMessage(f"Diverged: {diverged['message']}")
         elif self.status_bar.currentMessage().startswith("Diverged"):
             self.status_bar.clearMessage()

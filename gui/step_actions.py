@@ -3,7 +3,7 @@
 They live in the Train menu and the step toolbar, with the View menu's "Fit graph" and
 "Expanded loss"; each runs its call on the app model. Which ones are enabled follows the trainer:
 a phase's action only when that phase is next, nothing but Play/Pause and Reset while playing,
-only Reset after training diverged. The next phase's button is highlighted.
+only Undo and Reset after training diverged. The next phase's button is highlighted.
 """
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -55,6 +55,10 @@ class StepActions(QObject):
         self.reset = self._action("action_reset", "Reset", "R",
                                   "Start over: initial weights, iteration 0, empty history.",
                                   app_model.reset)
+        self.undo = self._action("action_undo", "Undo", "Ctrl+Z",
+                                 "Step back one node, phase or iteration, or take back a reset or "
+                                 "a new trainer; after a divergence, undo the last steps.",
+                                 app_model.undo)
         self.fit = self._action("action_fit", "Fit graph to window", "Ctrl+0",
                                 "Show the whole graph in the window.", fit, tip_name="Fit graph")
         self.expand_loss = self._action("action_expand_loss", "Expanded loss", "E",
@@ -97,6 +101,7 @@ class StepActions(QObject):
         bar.addWidget(QLabel(" Speed "))
         bar.addWidget(self.speed)
         bar.addSeparator()
+        bar.addAction(self.undo)
         bar.addAction(self.reset)
         bar.addAction(self.fit)
         bar.addAction(self.expand_loss)
@@ -109,7 +114,7 @@ class StepActions(QObject):
         for action in (self.forward, self.loss, self.backward, self.step_node, self.update):
             menu.addAction(action)
         menu.addSeparator()
-        for action in (self.step, self.play, self.reset):
+        for action in (self.step, self.play, self.undo, self.reset):
             menu.addAction(action)
 
     def set_speed(self, speed):
@@ -129,6 +134,7 @@ class StepActions(QObject):
         self.step_node.setEnabled(idle and snapshot.phase is Phase.BACKWARD)
         self.step.setEnabled(idle)
         self.play.setEnabled(alive or playing)
+        self.undo.setEnabled(not playing)
         if self.play.isChecked() != playing:
             self.play.blockSignals(True)
             self.play.setChecked(playing)

@@ -1,4 +1,5 @@
 """The headless CLI: `python main.py train ...` trains, reports and exports; bad input is one line."""
+import errno
 import subprocess
 import sys
 from pathlib import Path
@@ -138,6 +139,16 @@ def test_a_missing_csv(tmp_path, capsys):
     (["--export", "weights.pt"], "unknown weights format"),
     (["--model", "svm", "--loss", "softmax"], "--model svm trains with --loss hinge"),
     (["--export", "/no/such/dir/w.npz"], "does not exist"),
+    (["--seed", "-1"], "argument --seed: '-1' is not a seed"),
+    (["--data-seed", "1.5"], "argument --data-seed: '1.5' is not a seed"),
+    (["--samples", "1000000000"], "argument --samples: '1000000000' is not a sample count from 1 to "
+                                  "1,000,000 (MAX_SAMPLES)"),
+    (["--hidden", "100000,100000"], "argument --hidden: '100000,100000': units in a hidden layer: 100,000 "
+                                    "is over the limit of 4,096 (MAX_HIDDEN_UNITS)"),
+    (["--hidden", "4096,4096,4096"], "--hidden 4096,4096,4096: parameters of this model: 33,587,203 is "
+                                     "over the limit of 4,000,000 (MAX_PARAMETERS)"),
+    (["--hidden", "1e3"], "argument --hidden: '1e3' is not a comma-separated list"),
+    (["--batch-size", "2.5"], "argument --batch-size: '2.5' is not a positive integer or 'full'"),
 ])
 def test_bad_arguments_are_one_line_and_exit_2(capsys, argv, fragment):
     code, out, err = run(capsys, *argv, "--iterations", "1")
@@ -162,7 +173,7 @@ def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path, capsys, monkeypatch):
         raise KeyboardInterrupt
     monkeypatch.setattr(Trainer, "run", interrupted_run)
     code, out, err = run(capsys, *QUICK, "--export", str(tmp_path / "w.npz"))
-    assert code == 130 and out == "" and not (tmp_path / "w.npz").exists()
+    assert code == 2 and out == "" and not (tmp_path / "w.npz").exists()
     assert err.splitlines()[-1] == "error: interrupted at iteration 3; nothing was written"
     assert "3/30" in err.splitlines()[-2]
 
@@ -209,3 +220,53 @@ def test_onnx_export_without_onnx_installed_fails_before_training(tmp_path, caps
     monkeypatch.setitem(sys.modules, "onnx", None)  # as if the optional package were missing
     code, out, err = run(capsys, "--export", str(tmp_path / "w.onnx"), "--iterations", "1")
     assert code == 2 and out == "" and "optional onnx package" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("flag", ["--export", "--save-session"])
+def test_an_output_path_that_cannot_be_written_is_refused_before_training(tmp_path, capsys, flag,
+                                                                             monkeypatch):
+    from core.training import Trainer
+    monkeypatch.setattr(Trainer, "run", lambda *args, **kwargs: pytest.fail("trained anyway"))
+    name = "w.npz" if flag == "--export" else "run.bpsession"
+    folder = tmp_path / name
+    folder.mkdir()
+    code, out, err = run(capsys, *QUICK, flag, str(folder))
+    assert code == 2 and err == f"error: {flag} {folder}: is a folder; give a file name\n"
+    with monkeypatch.context() as m:   # a read-only or full file system: no temporary file
+        def refused(*args, **kwargs):
+            raise OSError(errno.EROFS, "Read-only file system")
+        m.setattr("tempfile.NamedTemporaryFile", refused)
+        code, out, err = run(capsys, *QUICK, flag, str(tmp_path / f"new-{name}"))
+    assert code == 2 and err == (f"error: {flag} {tmp_path / f'new-{name}'}: cannot write in {tmp_path} "
+                                 "(Read-only file system)\n")
+    code, out, err = run(capsys, *QUICK, flag, str(tmp_path / "missing" / name))
+    assert code == 2 and "does not exist" in err and err.count("\n") == 1
+
+
+def test_export_and_session_to_one_file_is_refused(tmp_path, capsys):
+    same = str(tmp_path / "w.npz")
+    code, _, err = run(capsys, *QUICK, "--export", same, "--save-session", same)
+    assert code == 2 and "name the same file" in err
+
+
+def test_ctrl_c_while_loading_a_csv_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
+    (tmp_path / "data.csv").write_text("x,y,label\n0,0,a\n1,1,b\n")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("core.training.config.load_csv", interrupted)
+    code, out, err = run(capsys, "--csv", str(tmp_path / "data.csv"), "--quiet")
+    assert code == 2 and out == "" and err == "error: interrupted; nothing was written\n"
+
+
+@pytest.mark.parametrize("argv", [["--iterations", "5"], ["--lr=0.5"], ["--hidden", "8", "-style", "x"]])
+def test_train_flags_without_the_command_say_to_use_train(argv, capsys, monkeypatch):
+    import types
+    fake = types.ModuleType("gui.app")
+    fake.run_app = lambda *args, **kwargs: pytest.fail("the window opened")
+    monkeypatch.setitem(sys.modules, "gui.app", fake)
+    assert main.main(argv) == 2
+    err = capsys.readouterr().err
+    flag = argv[0].split("=")[0]
+    assert err == (f"error: {flag} is an option of the train command; did you mean: "
+                   f"main.py train {' '.join(argv)}\n")

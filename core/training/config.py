@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from ..catalog import ACTIVATIONS, DATASETS, LOSSES, MODELS, OPTIMIZERS, choose
 from ..data import load_csv, make_dataset
+from .model_size import hidden_sizes
 
 
 @dataclass
@@ -58,8 +59,7 @@ class TrainerConfig:
             raise ValueError(f"a {model.label} trains with the {model.loss} loss, got loss {self.loss!r}")
         if model.hidden:
             choose(ACTIVATIONS, self.activation, "activation")
-            if not self.hidden or any(int(h) < 1 for h in self.hidden):
-                raise ValueError(f"an MLP needs hidden layer sizes ≥ 1, got {self.hidden!r}")
+            hidden_sizes(self.hidden)
         if self.batch_size is not None and int(self.batch_size) < 1:
             raise ValueError(f"batch size must be ≥ 1 (or None for full batch), got {self.batch_size}")
         if buildable and DATASETS[self.dataset].source == "csv" and not self.csv_path:

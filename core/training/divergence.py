@@ -45,8 +45,7 @@ def update_report(record, name, iteration):
     node = record.node_named(name)
     return {"iteration": iteration, "phase": "update", "node": name,
             "node_id": node.id if node else None, "op": "update",
-            "message": f"the update made parameter {name} NaN/Inf; the last finite parameters "
-            "were kept. Lower the learning rate."}
+            "message": f"the update made parameter {name} NaN/Inf."}
 
 
 def graph_report(record, upstream, where, iteration):
@@ -62,5 +61,4 @@ def graph_report(record, upstream, where, iteration):
     return {"iteration": iteration, "phase": where, "node": name, "op": op,
             "node_id": culprit.id if culprit else None,
             "message": f"the {where} pass produced NaN/Inf: first non-finite "
-            f"{what if culprit else 'value'} at node '{name}' (op {op}). "
-            "The last finite parameters were kept; reset or lower the learning rate."}
+            f"{what if culprit else 'value'} at node '{name}' (op {op})."}

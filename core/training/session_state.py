@@ -8,6 +8,7 @@ from ..catalog import OPTIMIZERS, build_optimizer
 from ..data import Dataset
 from ..nn import build_model
 from .config import TrainerConfig
+from .model_size import check_model_size
 from .phases import Phase
 
 FORMAT, VERSION = "backprop-studio-session", 1
@@ -46,6 +47,7 @@ def dataset_from_state(state):
 
 def restore_trainer(cls, state):
     """A ``cls`` (Trainer) rebuilt from ``trainer_state()``'s model spec and optimizer type."""
+    check_model_size(state["model_spec"], len(state["dataset"]["y_train"]))
     model = build_model(state["model_spec"])
     optimizer = build_optimizer(state["optimizer"]["type"], model.parameters(),
                                 **state["optimizer"]["hyper"])
@@ -71,6 +73,7 @@ def load_progress(trainer, state):
     trainer.sampler.load_state_dict(state["sampler"])
     trainer.iteration = int(state["iteration"])
     trainer.history.update({k: list(v) for k, v in state["history"].items()})
+    trainer.checkpoints.capture(trainer)   # step back and undo reach back from here
     return trainer
 
 

@@ -35,6 +35,13 @@ def eval_interval(value):
     return value
 
 
+def iterations(value):
+    """A number of iterations to run, if an integer ≥ 0 (``run(2.5)`` is refused, not rounded)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"the number of iterations must be an integer ≥ 0, got {value!r}")
+    return int(value)
+
+
 def check_fit(model, dataset):
     """Raise unless ``model`` gives one score per class of ``dataset``."""
     with no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):

@@ -11,6 +11,7 @@ from ..catalog import LOSSES, choose
 from ..data import BatchSampler
 from ..optim import SGD
 from . import objective, session_state, settings
+from .checkpoints import CheckpointRing, Rewind, recover
 from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, update_report
 from .fast_path import FastPath, blas_threads, run_iterations
 from .gradient_check import check_gradient
@@ -20,10 +21,11 @@ from .phases import Phase, PhaseError
 from .snapshot import take_snapshot
 
 
-class Trainer:
+class Trainer(Rewind):
     """Trains ``model`` on ``dataset`` one phase, one node or many iterations at a time.
-    ``reset_point`` holds the state dicts ``reset()`` returns to; ``graph_current`` whether the
-    graph on display is the last iteration's (not after ``run(n, record_last=False)``)."""
+    ``reset_point`` holds the state dicts ``reset()`` returns to, ``checkpoints`` recent ones;
+    ``graph_current`` whether the graph on display is the last iteration's (not after
+    ``run(n, record_last=False)``)."""
 
     def __init__(self, model, dataset, loss="softmax", optimizer=None, reg=0.0, batch_size=None,
                  seed=0, eval_interval=10, margin=1.0, expand_loss=False):
@@ -88,7 +90,8 @@ class Trainer:
 
     @property
     def diverged(self):
-        """None, or a dict saying where the first NaN/Inf came from (then only reset() continues)."""
+        """None, or a dict saying where the first NaN/Inf came from and what was restored (then
+        ``undo_to_checkpoint()`` or ``reset()`` continue)."""
         return self._diverged
 
     def upstream(self, node_id):
@@ -159,15 +162,9 @@ class Trainer:
         ``should_stop()`` ends the run early (up to one iteration more than it allowed); without,
         the graph stays the last recorded one (Play between frames). BLAS threads: by the work."""
         check_alive(self._diverged)
+        n = settings.iterations(n)
         with runtime.limit_blas(blas_threads(self.model, self.sampler.batch_size or self.dataset.n_train)):
             return run_iterations(self, n, callback, should_stop, record_last, self._fast_iteration)
-
-    def reset(self):
-        """Back to the initial weights, optimizer state and batch order: iteration 0, no history."""
-        self.model.load_state_dict(self.reset_point["model"])
-        self.optimizer.load_state_dict(self.reset_point["optimizer"])
-        self.sampler.load_state_dict(self.reset_point["sampler"])
-        self._start_fresh()
 
     def state_dict(self):
         """Everything needed to continue bit-identically; see ``session_state.trainer_state``."""
@@ -200,6 +197,7 @@ class Trainer:
         return take_snapshot(self)
 
     def _run_forward(self):
+        self.checkpoints.capture(self)
         X, y, checkpoint = self._next_batch()
         it = self._it = IterationRecord(X, y, self.sampler.state_dict(checkpoint))
         self.graph_current = True
@@ -229,6 +227,7 @@ class Trainer:
             self._record(self._it.metrics)
 
     def _fast_iteration(self):
+        self.checkpoints.capture(self, fast=True)
         self.graph_current = False
         X, y, checkpoint = self._next_batch()
         self.optimizer.zero_grad()
@@ -265,7 +264,7 @@ class Trainer:
         params = self.model.named_parameters() if params is None else params
         broken = guarded_step(self.optimizer, params, record)
         if broken is not None:
-            self._diverged = update_report(self._it, broken, self.iteration)
+            self._diverged = recover(self, update_report(self._it, broken, self.iteration))
             return {}
         self.iteration += 1
         return {name: u for (name, _), u in zip(params, self.optimizer.last_update)} if record else {}
@@ -277,13 +276,14 @@ class Trainer:
                          params or self.model.named_parameters(), val)
 
     def _diverge_in_graph(self, where):
-        self._diverged = graph_report(self._it, self.upstream, where, self.iteration)
+        self._diverged = recover(self, graph_report(self._it, self.upstream, where, self.iteration))
 
     def _start_fresh(self):
         self._fast.clear()
         self.iteration = 0
         self.history = new_history(name for name, _ in self.model.named_parameters())
         self._diverged = None
+        self.checkpoints = CheckpointRing()
         self._preview()
 
     def _preview(self):

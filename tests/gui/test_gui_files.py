@@ -319,3 +319,25 @@ def test_a_garbled_last_folder_setting_starts_the_dialog_at_home(window, dialogs
                         lambda parent, title, start, filters: (starts.append(start), ("", ""))[1])
     window.file_actions.export_history()
     assert starts == [str(Path.home() / "history.csv")] and dialogs.critical == []
+
+
+@pytest.mark.parametrize("action, name", [("export_history", "h.csv"), ("export_plots", "p.png"),
+                                          ("export_graph", "g.png")])
+def test_a_failed_export_leaves_the_previous_file_as_it_was(window, dialogs, tmp_path, monkeypatch,
+                                                            action, name):
+    import errno
+    import os
+    path = tmp_path / name
+    path.write_bytes(b"the previous export")
+
+    def full_disk(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    dialogs.save = (str(path), "")
+    with monkeypatch.context() as m:   # only the disk fails: the dialogs stay patched
+        m.setattr(os, "fsync", full_disk)
+        getattr(window.file_actions, action)()
+    assert len(dialogs.critical) == 1 and "No space left" in dialogs.critical[0][1]
+    assert path.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [name]   # no temporary left
+    getattr(window.file_actions, action)()     # and it works again once the disk has room
+    assert path.read_bytes() != b"the previous export" and len(dialogs.critical) == 1

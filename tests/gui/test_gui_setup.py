@@ -54,9 +54,14 @@ def test_a_structural_change_is_applied_with_the_button(panel, qtbot):
 
 def test_hidden_layers_are_validated(panel, qtbot):
     panel.hidden.clear()
-    qtbot.keyClicks(panel.hidden, "32,x16")  # the x is refused as it is typed
-    assert panel.hidden.text() == "32,16"
-    assert panel.config().hidden == [32, 16]
+    qtbot.keyClicks(panel.hidden, "32,16")
+    assert panel.config().hidden == [32, 16] and not panel.hidden_error.isVisible()
+    for text, why in (("1e3", "whole numbers"), ("32,x16", "whole numbers"), ("100000", "MAX_HIDDEN_UNITS")):
+        panel.hidden.clear()
+        qtbot.keyClicks(panel.hidden, text)   # kept as typed (not silently 13 or 1000), and refused
+        assert panel.hidden.text() == text and not panel.hidden.hasAcceptableInput()
+        assert not panel.apply_button.isEnabled() and panel.config().hidden == [16, 16]
+        assert why in panel.hidden_error.text() and not panel.hidden_error.isHidden()
 
     panel.hidden.setText("32,")
     assert not panel.hidden.hasAcceptableInput()

@@ -119,7 +119,7 @@ def test_an_exception_in_a_trainer_call_is_shown_and_the_window_lives_on(window,
     assert window.trainer.iteration == 1
 
 
-def test_divergence_shows_a_banner_and_leaves_only_reset(window):
+def test_divergence_shows_a_banner_and_leaves_only_undo_and_reset(window):
     window.trainer.lr = 1e6
     for _ in range(30):
         if window.trainer.diverged is not None:
@@ -128,10 +128,11 @@ def test_divergence_shows_a_banner_and_leaves_only_reset(window):
     assert window.trainer.diverged is not None
     assert window.banner.isVisible() and "diverged" in window.banner.text()
     assert "Diverged" in window.statusBar().currentMessage()
-    assert enabled(window) == {"action_reset"}
+    assert enabled(window) == {"action_reset"} and action(window, "action_undo").isEnabled()
+    assert "Undo the last steps" in window.banner.text()
     action(window, "action_reset").trigger()
     assert window.trainer.diverged is None and not window.banner.isVisible()
-    assert window.statusBar().currentMessage() == ""
+    assert not window.statusBar().currentMessage().startswith("Diverged")   # it says Ctrl+Z undoes
 
 
 def test_rebuild_asks_first_once_trained_and_keeps_the_old_trainer_on_no(window, dialogs):
