@@ -26,6 +26,8 @@ TABLE_MAX = 12
 NEGATIVE = "#0072B2"   # Okabe–Ito blue
 POSITIVE = "#D55E00"   # Okabe–Ito vermillion (orange)
 NEUTRAL = "#9A9A9A"
+# the colours' channels, parsed once: every node box and edge asks for a colour on every frame
+_POSITIVE_RGB, _NEGATIVE_RGB, _NEUTRAL_RGB = (QColor(c).getRgb()[:3] for c in (POSITIVE, NEGATIVE, NEUTRAL))
 GRADIENT_MAP = pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, "#F7F7F7", POSITIVE])
 VALUE_MAP = pg.colormap.get("viridis")
 
@@ -72,10 +74,10 @@ def gradient_colour(g):
     b = balance(g)
     if b is None:
         return QColor(NEUTRAL)
-    end, grey = QColor(POSITIVE if b > 0 else NEGATIVE), QColor(NEUTRAL)
+    end = _POSITIVE_RGB if b > 0 else _NEGATIVE_RGB
     t = min(1.0, 1.5 * abs(b) ** 0.5)   # a clear majority already shows the full colour
-    return QColor(*(int(round(c0 + (c1 - c0) * t)) for c0, c1 in
-                    zip(grey.getRgb()[:3], end.getRgb()[:3])))
+    return QColor(*(int(round(c0 + (c1 - c0) * t)) for c0, c1 in zip(_NEUTRAL_RGB, end)))
+
 
 
 def as_matrix(a):
