@@ -13,6 +13,7 @@ from .curvature_panel import add_curvature_dock
 from .errors import show_errors_of
 from .file_actions import FileActions, settings
 from .graph_actions import GraphActions
+from .graph_items import repaint_now
 from .graph_view import GraphView
 from .inspector import Inspector
 from .lab import install_lab
@@ -61,10 +62,11 @@ class MainWindow(QMainWindow):
         self.setup_panel = SetupPanel(self.app_model)
         self.lesson_panel = LessonPanel(self.app_model)
         self._build_docks()
-        self.plot_docks = PlotDocks(self.app_model, (self.loss_dock, self.boundary_dock, self.weights_dock,
-                                                     self.gradnorm_dock), self._plots_built)
         self.curvature_dock, self.curvature_panel = add_curvature_dock(self, self.app_model,
                                                                        self.loss_dock)
+        self.plot_docks = PlotDocks(self.app_model, (self.loss_dock, self.boundary_dock, self.weights_dock,
+                                                     self.gradnorm_dock), self._plots_built,
+                                    self.graph_view.viewport(), (self.curvature_panel.build_plot,))
         self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_docks)
         self._build_menus()
         self.lab = install_lab(self)   # the Lab workspace beside the trainer (gui/lab/)
@@ -169,7 +171,7 @@ class MainWindow(QMainWindow):
                 widget.show_snapshot(s)
                 widget.repaint()
             return Panel(name, draw, lambda s: (model.generation, key(s)),
-                         lambda: self.plot_docks.built and self._shown.get(dock, False))
+                         lambda: self.plot_docks.painted and self._shown.get(dock, False))
 
         def history_length(s):
             return len(s.history["iteration"])
@@ -207,7 +209,7 @@ class MainWindow(QMainWindow):
     def _plots_built(self):
         """The plots exist now: in the current theme, and drawn at their next turn."""
         if hasattr(self, "redraw"):
-            self.lecture.appearance.apply()
+            self.lecture.appearance.apply_plots()
             self.redraw.forget()
             self.redraw.panels_changed()
 
@@ -220,7 +222,7 @@ class MainWindow(QMainWindow):
         """The graph, the controls and the status bar."""
         playing = self.play.playing
         self.graph_view.show_snapshot(snapshot, highlight_next=not playing, active=snapshot.active_node)
-        self.graph_view.viewport().repaint()
+        repaint_now(self.graph_view)
         self.steps.refresh(snapshot, playing)
         self.status.show_snapshot(snapshot, playing, self.play.rate(), self.app_model.step_groups)
 
