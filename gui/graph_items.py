@@ -363,9 +363,9 @@ class GradientLooks:
     def norm(self, g):
         """‖g‖ as a float."""
         entry = self._entry(g)
-        if entry[2] is None:   # in memory order: vdot copies a transposed array (milliseconds)
-            a = np.asarray(g).ravel(order="K")
-            entry[2] = float(np.sqrt(np.vdot(a, a).real))
+        if entry[2] is None:   # in memory order, and not through BLAS: vdot copies a transposed
+            a = np.asarray(g).ravel(order="K")   # array, and its threads spin on a busy machine
+            entry[2] = float(np.sqrt(np.einsum("i,i->", a, a)))
         return entry[2]
 
     def norm_text(self, a):

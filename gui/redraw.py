@@ -192,7 +192,8 @@ class RedrawScheduler(QObject):
                 self.checked[unit.name] = self.version_of()
                 self._schedule()
                 return
-            self._draw_panel(unit, snapshot)
+            with limit_blas(1 if pacing else None):   # between chunks, a second BLAS thread only
+                self._draw_panel(unit, snapshot)     # spins on a core that training needs
             self._spend(start, time.perf_counter())
         self._schedule()
 
