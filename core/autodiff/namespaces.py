@@ -35,12 +35,23 @@ def sum_to_array(x, shape):
     if lead == 1 and x.ndim == 2 and x.shape[1:] == shape and x.dtype.kind == "f":
         # The bias gradient: a column sum of (N, D). A matrix-vector product with ones is 2-4×
         # faster than np.add.reduce over axis 0, which loops row by row.
-        ones = np.empty(x.shape[0], dtype=x.dtype)
-        ones.fill(1)  # (np.ones is a slower Python-level wrapper)
-        return ones @ x
+        return _ones(x.shape[0], x.dtype) @ x
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
     return np.add.reduce(x, axis=axes, keepdims=True).reshape(shape)
+
+
+_ONES = {}  # (n, dtype) → a read-only vector of n ones: the bias gradients of a training loop reuse it
+
+
+def _ones(n, dtype):
+    ones = _ONES.get((n, dtype))
+    if ones is None:
+        if len(_ONES) >= 16:  # batch sizes seen: a few
+            _ONES.clear()
+        ones = _ONES[n, dtype] = np.ones(n, dtype=dtype)
+        ones.flags.writeable = False
+    return ones
 
 
 def unindex_array(g, shape, index):

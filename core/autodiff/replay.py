@@ -27,13 +27,15 @@ class Replay:
         self._template = template   # slot → constant value (None for slots filled per run)
         self._feeds = feeds         # slot numbers of the inputs, in the order run() takes them
         self._params = params       # (slot, Tensor) of the parameters: their .data is read per run
-        # per op: (forward fn, saves, input slots, params, fed params (name, input), out slot, index)
+        # per op: (kind, forward fn, input slots, params, fed params (name, input), out slot, index)
         self._forward = forward
-        self._backward = backward   # per node from the root: a leaf Tensor, or an op's backward entry
+        # per node from the root: a parameter's slot, or an op's (out slot, (rule, input slot,
+        # input shape) per input that takes a gradient, input slots, index, params or None if fed)
+        self._backward = backward
         self._outputs = outputs     # slots whose values run() returns
         self._seed = seed           # (dtype, shape) of the root
         self._root = backward[0][0]  # the root's slot: its entry comes first
-        self._param_slot = {id(p): k for k, p in params}
+        self._leaf_of = dict(params)
 
     @classmethod
     def record(cls, root, inputs, outputs=()):
@@ -91,14 +93,16 @@ class Replay:
         backward = []
         for node in reversed(toposort(root)):
             if node._prim is None:
-                backward.append(node)
+                backward.append(slot[node])
                 continue
-            targets = tuple((i, slot[p], p.data.shape) for i, p in enumerate(node._parents)
-                            if isinstance(p, Tensor) and p.requires_grad)
             index = index_of[slot[node]]
-            backward.append((slot[node], node._prim.vjps, targets, index, forward[index][2]))
-        return cls(template, tuple(feeds), tuple(params), tuple(forward), tuple(backward),
-                   tuple(slot[t] for t in outputs), (root.data.dtype, root.data.shape))
+            _, _, ins, node_params, fed, _, _ = forward[index]
+            # the rules are looked up once here (a variadic rule's partial is made once, too)
+            targets = tuple((node._prim.vjps[i], slot[p], p.data.shape) for i, p in enumerate(node._parents)
+                            if isinstance(p, Tensor) and p.requires_grad)
+            backward.append((slot[node], targets, ins, index, None if fed else node_params))
+        return cls(template, tuple(feeds), tuple(params), tuple(_lean(entry) for entry in forward),
+                   tuple(backward), tuple(slot[t] for t in outputs), (root.data.dtype, root.data.shape))
 
     @staticmethod
     def applies():
@@ -116,20 +120,22 @@ class Replay:
         for k, p in self._params:
             vals[k] = p.data
         saved = [None] * len(self._forward)
-        run_params = [None] * len(self._forward)
+        run_params = {}  # op index → its parameters with this run's inputs, for ops fed an input
         ndarray, asarray = np.ndarray, np.asarray
-        for fn, saves, in_slots, params, fed, out, index in self._forward:
-            if fed:
-                params = dict(params)
-                for name, k in fed:
-                    params[name] = arrays[k]
-            run_params[index] = params
-            if saves:
-                value, saved[index] = fn(*[vals[j] for j in in_slots], **params)
-            elif len(in_slots) == 2 and not params:  # the usual binary op: no list, no keywords
+        for kind, fn, in_slots, params, fed, out, index in self._forward:
+            if kind == BINARY:
                 value = fn(vals[in_slots[0]], vals[in_slots[1]])
+            elif kind == UNARY:
+                value = fn(vals[in_slots[0]])
             else:
-                value = fn(*[vals[j] for j in in_slots], **params)
+                if fed:
+                    params = run_params[index] = dict(params)
+                    for name, k in fed:
+                        params[name] = arrays[k]
+                if kind == SAVES:
+                    value, saved[index] = fn(*[vals[j] for j in in_slots], **params)
+                else:
+                    value = fn(*[vals[j] for j in in_slots], **params)
             vals[out] = value if type(value) is ndarray else asarray(value)
         outputs = [vals[k] for k in self._outputs]
         self._backpropagate(vals, saved, run_params)
@@ -138,29 +144,48 @@ class Replay:
     def _backpropagate(self, vals, saved, run_params):
         dtype, shape = self._seed
         seed = np.array(1, dtype=dtype).reshape(shape)
-        grads = {self._root: seed}
+        grads = [None] * len(vals)  # slot → the gradient gathered so far
+        grads[self._root] = seed
         taken = {id(_owner(seed))}
-        param_slot = self._param_slot
+        leaf_of = self._leaf_of
         ns = numpy_ns
-        pop, get = grads.pop, grads.get
         for entry in self._backward:
-            if type(entry) is not tuple:  # a parameter: its gradient is complete
-                g = pop(param_slot[id(entry)], None)
+            if type(entry) is int:  # a parameter's slot: its gradient is complete
+                g = grads[entry]
                 if g is not None:
-                    _accumulate_leaf(entry, g, False, taken)
+                    _accumulate_leaf(leaf_of[entry], g, False, taken)
                 continue
-            out, rules, targets, index, ins = entry
-            g = pop(out, None)
+            out, targets, ins, index, params = entry
+            g = grads[out]
             if g is None:
                 continue
-            inputs = [vals[j] for j in ins]
-            ans, node_saved, params = vals[out], saved[index], run_params[index]
-            for i, k, in_shape in targets:
-                d = rules[i](ns, g, ans, *inputs, saved=node_saved, **params)
+            grads[out] = None
+            ans, node_saved = vals[out], saved[index]
+            if params is None:
+                params = run_params[index]
+            for rule, k, in_shape in targets:
+                if params:
+                    d = rule(ns, g, ans, *[vals[j] for j in ins], saved=node_saved, **params)
+                elif len(ins) == 2:  # the usual binary op: no list, no keywords to unpack
+                    d = rule(ns, g, ans, vals[ins[0]], vals[ins[1]], saved=node_saved)
+                else:
+                    d = rule(ns, g, ans, *[vals[j] for j in ins], saved=node_saved)
                 if d.shape != in_shape:
                     d = ns.sum_to(d, in_shape)
-                previous = get(k)
+                previous = grads[k]
                 grads[k] = d if previous is None else previous + d
+
+
+BINARY, UNARY, SAVES, GENERAL = range(4)  # how run() calls an op's forward function
+
+
+def _lean(entry):
+    """A recorded op as run() reads it: (kind, fn, input slots, params, fed, out slot, index)."""
+    fn, saves, in_slots, params, fed, out, index = entry
+    plain = not saves and not params and not fed
+    kind = SAVES if saves else BINARY if plain and len(in_slots) == 2 else UNARY if plain and len(
+        in_slots) == 1 else GENERAL
+    return kind, fn, in_slots, params, fed, out, index
 
 
 def _holds_array(value):

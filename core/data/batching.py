@@ -21,6 +21,7 @@ class BatchSampler:
         self.batch_size = None if batch_size is None or batch_size >= n else int(batch_size)
         self.epoch = 0
         self._rng = np.random.default_rng(seed)
+        self._rng_state = self._rng.bit_generator.state  # read again whenever the generator draws
         self._order = None  # this epoch's permutation; drawn when the epoch's first batch is asked for
         self._position = 0
 
@@ -40,6 +41,7 @@ class BatchSampler:
             return np.arange(self.n)
         if self._order is None:
             self._order = self._rng.permutation(self.n)
+            self._rng_state = self._rng.bit_generator.state
         batch = self._order[self._position:self._position + self.batch_size]
         self._position += len(batch)
         if self._position == self.n:
@@ -52,9 +54,10 @@ class BatchSampler:
 
         A training loop takes one before every batch but rarely needs it (a session saved
         mid-iteration does); the epoch's order array is replaced, never changed, so keeping a
-        reference is enough.
+        reference is enough, and the generator's state (a new dict each time it is read) is
+        read only after the generator drew an epoch's order.
         """
-        return self.epoch, self._position, self._order, self._rng.bit_generator.state
+        return self.epoch, self._position, self._order, self._rng_state
 
     def state_dict(self, checkpoint=None):
         """Everything needed to continue bit-identically, as JSON-safe data (big ints as strings);
@@ -89,6 +92,7 @@ class BatchSampler:
             "bit_generator": rng["bit_generator"],
             "state": {key: int(value) for key, value in rng["state"].items()},
             "has_uint32": int(rng["has_uint32"]), "uinteger": int(rng["uinteger"])}
+        self._rng_state = self._rng.bit_generator.state
         self.batch_size = batch_size
         self.epoch = int(state["epoch"])
         self._position = int(state["position"])

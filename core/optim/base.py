@@ -60,23 +60,38 @@ class Optimizer:
             self._checked = hyper
         record = self.record_updates
         updates = [] if record else None
+        ready = []  # (index, param array, grad array) of the parameters that have a gradient
         for i, p in enumerate(self.params):
-            grad = p.grad.data if isinstance(p.grad, Tensor) else p.grad
+            grad, data = p.grad, p.data
             if grad is None:
                 if record:
                     updates.append(None)
                 continue
-            grad = np.asarray(grad, dtype=p.data.dtype)
-            if grad.shape != p.shape:
-                raise ValueError(f"{type(self).__name__}: parameter {i} ({p.name}) has shape "
-                                 f"{p.shape} but its grad has shape {grad.shape}")
-            before = p.data.copy() if record else None
-            self._update(p.data, grad, self.state[i])
+            if type(grad) is not np.ndarray or grad.dtype != data.dtype or grad.shape != data.shape:
+                grad = self._plain_grad(i, p)  # the engine's backward already gives such arrays
             if record:
-                after = p.data.copy()
+                before = data.copy()
+                self._update(data, grad, self.state[i])
+                after = data.copy()
                 updates.append({"before": before, "step": after - before, "after": after})
+            else:
+                ready.append((i, data, grad))
+        self._update_all(ready)
         self.step_count += 1
         self.last_update = updates
+
+    def _plain_grad(self, i, p):
+        """``p.grad`` as an array of p's dtype; ValueError when its shape is not p's."""
+        grad = np.asarray(p.grad.data if isinstance(p.grad, Tensor) else p.grad, dtype=p.data.dtype)
+        if grad.shape != p.shape:
+            raise ValueError(f"{type(self).__name__}: parameter {i} ({p.name}) has shape "
+                             f"{p.shape} but its grad has shape {grad.shape}")
+        return grad
+
+    def _update_all(self, ready):
+        """Update each (index, param, grad) of ``ready`` in place; a subclass may do it faster."""
+        for i, param, grad in ready:
+            self._update(param, grad, self.state[i])
 
     def _update(self, param, grad, state):
         raise NotImplementedError

@@ -1,4 +1,6 @@
 """Stochastic gradient descent with optional (Nesterov) momentum, as ``torch.optim.SGD``."""
+import numpy as np
+
 from .base import Optimizer, check_nonnegative, check_unit
 
 
@@ -17,6 +19,7 @@ class SGD(Optimizer):
         self.momentum, self.dampening = momentum, dampening
         self.nesterov, self.weight_decay = bool(nesterov), weight_decay
         super().__init__(params, lr, record_updates)
+        self._scratch = [None] * len(self.params)  # per parameter, a buffer for its lr·grad
         self._check()
 
     def _check(self):
@@ -27,6 +30,20 @@ class SGD(Optimizer):
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError("nesterov needs momentum > 0 and dampening = 0, got "
                              f"momentum={self.momentum}, dampening={self.dampening}")
+
+    def _update_all(self, ready):
+        if self.weight_decay != 0 or self.momentum != 0:
+            super()._update_all(ready)
+            return
+        # plain SGD: no per-parameter calls, and lr·grad goes into a buffer kept per parameter
+        # (a large model's temporary would otherwise be allocated and faulted in every step)
+        lr, scratch = self.lr, self._scratch
+        for i, param, grad in ready:
+            step = scratch[i]
+            if step is None or step.shape != param.shape or step.dtype != param.dtype:
+                step = scratch[i] = np.empty_like(param)
+            np.multiply(lr, grad, out=step)
+            param -= step
 
     def _update(self, param, grad, state):
         d = grad

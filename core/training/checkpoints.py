@@ -182,6 +182,13 @@ def sane_start(trainer):
     return min(ans, trainer.iteration)
 
 
+def restorable(trainer):
+    """Whether ``recover`` would put the parameters back from a checkpoint after a bad update in
+    this iteration (a checkpoint reaches its start, and no replay is running): then the update's
+    guard need not copy them first."""
+    return not trainer.replaying and trainer.checkpoints.reaches(trainer, trainer.iteration)
+
+
 def recover(trainer, report):
     """After a divergence: the state at the start of the last iteration whose loss was finite
     (parameters and optimizer state from before the bad step); returns ``report`` saying so.

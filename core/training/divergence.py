@@ -18,25 +18,29 @@ def check_alive(diverged):
         raise DivergedError(diverged["message"])
 
 
-def guarded_step(optimizer, named_parameters, record_updates):
-    """Run ``optimizer.step()``; if a parameter became NaN/Inf, put every parameter back as it
-    was and return the first such parameter's name, else None.
+def guarded_step(optimizer, named_parameters, record_updates, keep_backup=True):
+    """Run ``optimizer.step()``; if a parameter became NaN/Inf, return the first such parameter's
+    name (else None) and, with ``keep_backup``, put every parameter back as it was.
 
-    The check is one dot product per parameter (a NaN/Inf entry makes it non-finite); only when
-    one is not finite (huge finite entries may overflow it) are the entries looked at.
+    Without ``keep_backup`` the caller restores the parameters itself (from a checkpoint), and
+    the update copies nothing. The check is one dot product per parameter (a NaN/Inf entry
+    makes it non-finite); only when their sum is not finite (huge finite entries may overflow
+    it) are the entries looked at.
     """
-    backup = [p.data.copy() for _, p in named_parameters]  # (cheaper than reusing buffers)
+    arrays = [p.data for _, p in named_parameters]
+    backup = [a.copy() for a in arrays] if keep_backup else None  # (cheaper than reusing buffers)
     optimizer.record_updates = record_updates
     try:
         optimizer.step()
     finally:
         optimizer.record_updates = False
-    if all(math.isfinite(np.vdot(p.data, p.data)) for _, p in named_parameters):
-        return None  # (a dot product of huge finite entries may overflow: then look closer)
+    vdot = np.vdot
+    if math.isfinite(sum([vdot(a, a) for a in arrays])):
+        return None
     broken = next((name for name, p in named_parameters if not np.isfinite(p.data).all()), None)
-    if broken is not None:
-        for (_, p), old in zip(named_parameters, backup):
-            p.data[...] = old
+    if broken is not None and backup is not None:
+        for a, old in zip(arrays, backup):
+            a[...] = old
     return broken
 
 

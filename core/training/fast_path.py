@@ -32,8 +32,9 @@ def run_iterations(trainer, n, callback, should_stop, record_last, fast_iteratio
 
 
 class FastPath:
-    """Runs ``forward(X, y)`` (the trainer's graph builder) fast: builds it the ordinary way
-    once per structure, then replays it; the numbers are bit-identical either way.
+    """Runs ``forward(X, y, shown=False)`` (the trainer's graph builder, for a graph that is not
+    shown) fast: builds it the ordinary way once per structure, then replays it; the numbers are
+    bit-identical either way.
 
     The structure key is the batch shape, λ, whether the loss is expanded and the parameter
     Tensors; one Replay per key, as an epoch's last minibatch may be smaller.
@@ -55,7 +56,7 @@ class FastPath:
         replay = self._replays.get(key) if Replay.applies() else None
         if replay is not None:
             return None, replay.run(X, y)
-        graph = forward(X, y)
+        graph = forward(X, y, shown=False)
         if Replay.applies() and key not in self._replays:
             if len(self._replays) >= MAX_STRUCTURES:
                 self._replays.clear()

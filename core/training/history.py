@@ -4,6 +4,7 @@ import numpy as np
 BASE_KEYS = ("iteration", "train_loss", "data_loss", "reg_loss", "train_acc", "lr",
              "val_iteration", "val_loss", "val_acc")
 INTEGER_KEYS = ("iteration", "val_iteration")
+ROW_KEYS = ("iteration", "train_loss", "data_loss", "reg_loss", "train_acc", "lr")  # every iteration
 
 
 class Series:
@@ -64,10 +65,26 @@ class Series:
 class History(dict):
     """key → Series; assigning a list (a session's saved history) stores it as a Series."""
 
+    _row = None  # (parameter names, the Series one iteration appends to); rebuilt after assignments
+
     def __setitem__(self, key, values):
         if not isinstance(values, Series):
             values = Series(values, np.int64 if key in INTEGER_KEYS else np.float64)
         super().__setitem__(key, values)
+        self._row = None
+
+    def append_row(self, names, values):
+        """Append ``values`` to the ROW_KEYS series, then to the gradient norms' series of the
+        parameters ``names`` (a tuple), writing into their buffers directly."""
+        if self._row is None or self._row[0] != names:
+            self._row = names, [self[key] for key in ROW_KEYS + tuple(map(grad_norm_key, names))]
+        for series, value in zip(self._row[1], values):
+            n = series._n
+            if n == len(series._buffer):
+                series.append(value)
+            else:
+                series._buffer[n] = value
+                series._n = n + 1
 
     def update(self, other=(), **more):
         """Like dict.update, storing every value as a Series."""
@@ -95,22 +112,19 @@ def grad_norm_key(name):
 
 
 def grad_norms(named_parameters):
-    """Euclidean norm of each parameter's gradient (0 where there is none)."""
-    return {name: 0.0 if p.grad is None else float(np.sqrt(np.vdot(p.grad, p.grad)))
-            for name, p in named_parameters}
+    """Euclidean norm of each parameter's gradient (0 where there is none), in one pass: the
+    squared norms first, then one vectorised square root (correctly rounded, as each alone)."""
+    vdot = np.vdot
+    squares = [0.0 if p.grad is None else vdot(p.grad, p.grad) for _, p in named_parameters]
+    return np.sqrt(np.array(squares, dtype=np.float64)).tolist()
 
 
 def record_iteration(history, iteration, metrics, lr, named_parameters, val=None):
     """Append one finished iteration: its metrics, learning rate, gradient norms and, when
     ``val`` ({"loss", "accuracy"}) is given, the validation result."""
-    history["iteration"].append(iteration)
-    history["train_loss"].append(metrics["loss"])
-    history["data_loss"].append(metrics["data_loss"])
-    history["reg_loss"].append(metrics["reg_loss"])
-    history["train_acc"].append(metrics["accuracy"])
-    history["lr"].append(lr)
-    for name, norm in grad_norms(named_parameters).items():
-        history[grad_norm_key(name)].append(norm)
+    names = tuple([name for name, _ in named_parameters])
+    history.append_row(names, [iteration, metrics["loss"], metrics["data_loss"], metrics["reg_loss"],
+                        metrics["accuracy"], lr] + grad_norms(named_parameters))
     if val is not None:
         history["val_iteration"].append(iteration)
         history["val_loss"].append(val["loss"])

@@ -1,4 +1,6 @@
 """What the trainer minimises: the data loss of the model's scores plus λ·ΣW², built as a graph."""
+import contextlib
+
 import numpy as np
 
 from ..autodiff import Tensor, no_grad
@@ -11,14 +13,20 @@ def data_loss(entry, margin, scores, y, fused=True):
     return (entry.fused if fused else entry.expanded)(scores, y, **kw)
 
 
-def forward(model, X, y, loss_of, reg):
+def forward(model, X, y, loss_of, reg, shown=True):
     """(scores, data_loss, reg_loss, loss) of the batch (X, y), each Tensor named as the graph shows it;
-    ``loss_of(scores, y)`` is the data loss."""
+    ``loss_of(scores, y)`` is the data loss.
+
+    A graph that is not ``shown`` (only trained) takes a zero λ's penalty as a constant: its
+    gradients would be zeros, whose sum with a weight's gradient changes at most the sign of a
+    zero entry, and so no parameter, optimizer step or gradient norm.
+    """
     scores = model(Tensor(X, name="X"))
     scores.name = "scores"
     data = loss_of(scores, y)
     data.name = "data_loss"
-    penalty = l2_penalty(model.weights(), reg)
+    with no_grad() if reg == 0 and not shown else contextlib.nullcontext():
+        penalty = l2_penalty(model.weights(), reg)
     penalty.name = "reg_loss"
     loss = data + penalty
     loss.name = "loss"

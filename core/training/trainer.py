@@ -11,7 +11,7 @@ from ..catalog import LOSSES, choose
 from ..data import BatchSampler
 from ..optim import SGD
 from . import objective, session_state, settings
-from .checkpoints import CheckpointRing, Rewind, recover
+from .checkpoints import CheckpointRing, Rewind, recover, restorable
 from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, update_report
 from .fast_path import FastPath, blas_threads, run_iterations
 from .gradient_check import check_gradient
@@ -231,7 +231,8 @@ class Trainer(Rewind):
         self.graph_current = False
         X, y, checkpoint = self._next_batch()
         self.optimizer.zero_grad()
-        key = (X.shape, self._reg, self._expand_loss, tuple(map(id, self.model.parameters())))
+        params = self.model.named_parameters()  # (once: the key, the update and the history read them)
+        key = (X.shape, self._reg, self._expand_loss, tuple([id(p) for _, p in params]))
         graph, (scores, data_loss, reg_loss, loss) = self._fast.step(key, self._forward, X, y)
         metrics = batch_metrics(scores, y, data_loss, reg_loss, loss)
         if not np.isfinite(metrics["loss"]):  # show the graph that diverged; a session restarts it
@@ -245,7 +246,6 @@ class Trainer(Rewind):
             return
         if graph is not None:
             graph[3].backward()
-        params = self.model.named_parameters()  # (once: the update and the history both read them)
         self._apply_update(record=False, params=params)
         if self._diverged is None:
             self._record(metrics, params)
@@ -256,13 +256,14 @@ class Trainer(Rewind):
         index = self.sampler.next_indices()
         return self.dataset.X_train[index], self.dataset.y_train[index], checkpoint
 
-    def _forward(self, X, y):
+    def _forward(self, X, y, shown=True):
         fused = not self._expand_loss
-        return objective.forward(self.model, X, y, lambda s, t: self.data_loss(s, t, fused), self._reg)
+        return objective.forward(self.model, X, y, lambda s, t: self.data_loss(s, t, fused), self._reg, shown)
+
 
     def _apply_update(self, record, params=None):
         params = self.model.named_parameters() if params is None else params
-        broken = guarded_step(self.optimizer, params, record)
+        broken = guarded_step(self.optimizer, params, record, keep_backup=record or not restorable(self))
         if broken is not None:
             self._diverged = recover(self, update_report(self._it, broken, self.iteration))
             return {}

@@ -53,6 +53,31 @@ def test_an_update_divergence_restores_the_momentum_from_before_the_bad_step():
     assert all(np.all(np.isfinite(a)) for a in optimizer_arrays(trainer.optimizer))
 
 
+@pytest.mark.parametrize("reachable", [True, False])
+def test_a_bad_update_leaves_the_parameters_of_before_it_with_or_without_a_checkpoint(reachable):
+    # run() copies nothing for the guard when a checkpoint reaches back; beyond reach, it does
+    trainer = build_trainer(TrainerConfig())
+    trainer.run(35, record_last=False)
+    if not reachable:
+        trainer.checkpoints.items.clear()
+    before = trainer.model.state_dict()
+    update_all, calls = trainer.optimizer._update_all, []
+
+    def overflowing(ready):  # the update of this iteration (not those replayed) makes an entry NaN
+        update_all(ready)
+        if not calls:
+            ready[0][1][0, 0] = np.nan
+        calls.append(1)
+
+    trainer.optimizer._update_all = overflowing
+    trainer.run(1, record_last=False)
+    assert trainer.diverged is not None and trainer.diverged["phase"] == "update"
+    assert ("restored" in trainer.diverged) is reachable
+    assert trainer.iteration == 35
+    for name, value in before.items():
+        np.testing.assert_array_equal(value, trainer.model.state_dict()[name])
+
+
 def test_undo_the_last_steps_then_a_lower_learning_rate_trains_on_finite():
     trainer = diverging_trainer()
     trainer.run(200)
