@@ -17,8 +17,7 @@ def train(window, n):
     window.redraw.flush()
 
 
-def test_the_panel_is_a_dock_on_the_view_menu(qtbot, window):
-    qtbot.waitUntil(lambda: window.plot_docks.built)   # unasked, just after the first paint
+def test_the_panel_is_a_dock_on_the_view_menu(window):
     assert window.findChild(QWidget, "curvature_plot") is window.curvature_panel.plot
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     assert window.curvature_dock.toggleViewAction() in view.actions()
