@@ -1,13 +1,15 @@
 """How an array is shown: a short number, a two-line summary, a table or a heat map.
 
 Small arrays (at most TABLE_MAX rows and columns) become a table of values; larger ones a heat map
-with a colour bar and min/max/mean. Gradients use a diverging blue–white–orange map with levels
-symmetric around 0, so the sign reads at a glance (blue negative, orange positive); a whole
-gradient is coloured by its balance Σg/Σ|g| (orange mostly positive, blue mostly negative,
-grey balanced).
+with a colour bar and min/max/mean (built with pyqtgraph on the first heat map a view shows, so
+that neither pyqtgraph nor its colour maps cost the window's start-up). Gradients use a
+diverging blue–white–orange map with levels symmetric around 0, so the sign reads at a glance
+(blue negative, orange positive); a whole gradient is coloured by its balance Σg/Σ|g| (orange
+mostly positive, blue mostly negative, grey balanced).
 """
+from functools import cache
+
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
@@ -26,8 +28,15 @@ TABLE_MAX = 12
 NEGATIVE = "#0072B2"   # Okabe–Ito blue
 POSITIVE = "#D55E00"   # Okabe–Ito vermillion (orange)
 NEUTRAL = "#9A9A9A"
-GRADIENT_MAP = pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, "#F7F7F7", POSITIVE])
-VALUE_MAP = pg.colormap.get("viridis")
+# the colours' channels, parsed once: every node box and edge asks for a colour on every frame
+_POSITIVE_RGB, _NEGATIVE_RGB, _NEUTRAL_RGB = (QColor(c).getRgb()[:3] for c in (POSITIVE, NEGATIVE, NEUTRAL))
+
+
+@cache
+def colour_maps():
+    """(the gradients' diverging map, the values' viridis), made on the first heat map."""
+    import pyqtgraph as pg  # loaded on first use, not at start-up
+    return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, "#F7F7F7", POSITIVE]), pg.colormap.get("viridis")
 
 
 def fmt(x, digits=3):
@@ -55,7 +64,13 @@ def summary_lines(a):
     a = np.asarray(a)
     if a.size == 1:
         return fmt(a.reshape(())), ""
-    return f"μ {fmt(a.mean())}", f"[{fmt(a.min(), 2)}, {fmt(a.max(), 2)}]"
+    return f"μ {fmt(a.mean())}", range_text(a)
+
+
+def range_text(a):
+    """'[−1.2, 3.4]': the smallest and largest entry of an array of more than one ('' for one)."""
+    a = np.asarray(a)
+    return "" if a.size == 1 else f"[{fmt(a.min(), 2)}, {fmt(a.max(), 2)}]"
 
 
 def balance(g):
@@ -72,10 +87,10 @@ def gradient_colour(g):
     b = balance(g)
     if b is None:
         return QColor(NEUTRAL)
-    end, grey = QColor(POSITIVE if b > 0 else NEGATIVE), QColor(NEUTRAL)
+    end = _POSITIVE_RGB if b > 0 else _NEGATIVE_RGB
     t = min(1.0, 1.5 * abs(b) ** 0.5)   # a clear majority already shows the full colour
-    return QColor(*(int(round(c0 + (c1 - c0) * t)) for c0, c1 in
-                    zip(grey.getRgb()[:3], end.getRgb()[:3])))
+    return QColor(*(int(round(c0 + (c1 - c0) * t)) for c0, c1 in zip(_NEUTRAL_RGB, end)))
+
 
 
 def as_matrix(a):
@@ -111,22 +126,9 @@ class ArrayView(QWidget):
                 copy.setShortcutContext(Qt.WidgetShortcut)
             copy.triggered.connect(slot)
             self.table.addAction(copy)
-        self.plot = pg.PlotWidget()
-        self.plot.setBackground("w")
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.hideButtons()
-        self.plot.invertY(True)
-        for axis in ("left", "bottom"):   # axes cost more to paint than the image itself
-            self.plot.hideAxis(axis)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.plot.addItem(self.image)
-        self.colour_bar = pg.ColorBarItem(values=(-1, 1), colorMap=GRADIENT_MAP, interactive=False,
-                                          width=12, colorMapMenu=False)
-        self.colour_bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.plot = self.image = self.colour_bar = None   # the heat map, made when first shown
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
-        self.stack.addWidget(self.plot)
         self.stack.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
@@ -194,17 +196,39 @@ class ArrayView(QWidget):
             self.table.rowHeight(r) for r in range(rows))
         self.stack.setFixedHeight(min(height, 12 * 26))
 
+    def _build_heat_map(self):
+        import pyqtgraph as pg  # loaded on first use, not at start-up
+
+        from .plots.style import apply_current_theme
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)
+        for axis in ("left", "bottom"):   # axes cost more to paint than the image itself
+            self.plot.hideAxis(axis)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.colour_bar = pg.ColorBarItem(values=(-1, 1), colorMap=colour_maps()[0], interactive=False,
+                                          width=12, colorMapMenu=False)
+        self.colour_bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        apply_current_theme(self.plot)
+        self.stack.addWidget(self.plot)
+
     def _show_heat_map(self, m, signed):
+        if self.plot is None:
+            self._build_heat_map()
         self.stack.setCurrentWidget(self.plot)
+        gradient_map, value_map = colour_maps()
         finite = m[np.isfinite(m)]
         if signed:
             bound = float(np.max(np.abs(finite))) if finite.size else 1.0
             levels = (-(bound or 1.0), bound or 1.0)
-            self.colour_bar.setColorMap(GRADIENT_MAP)
+            self.colour_bar.setColorMap(gradient_map)
         else:
             lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
             levels = (lo, hi if hi > lo else lo + 1.0)
-            self.colour_bar.setColorMap(VALUE_MAP)
+            self.colour_bar.setColorMap(value_map)
         self.image.setImage(m, levels=levels)
         self.colour_bar.setLevels(levels)
         self.plot.getPlotItem().setRange(xRange=(0, m.shape[1]), yRange=(0, m.shape[0]), padding=0)

@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
 
 from core.training.curvature import DIRECTIONS, curvature_report
 
-from .plots.curvature_plot import CurvaturePlot
-
 DEFAULT_EVERY = 10
 
 
@@ -53,18 +51,30 @@ class CurvaturePanel(QWidget):
         self.every.setSuffix(" iterations")
         self.auto.toggled.connect(lambda _: self.sig_computed.emit())  # the panel's key changed
         self.every.valueChanged.connect(lambda _: self.sig_computed.emit())
-        self.plot = CurvaturePlot()
+        self._plot = None   # the CurvaturePlot, made by build_plot (after the first paint)
         controls = QHBoxLayout()
         for widget in (self.direction, self.compute_button, self.auto, self.every):
             controls.addWidget(widget)
         controls.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(controls)
-        layout.addWidget(self.plot, 1)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.addLayout(controls)
         self.requests = 0       # Compute clicks, so the scheduler redraws after each
         app_model.sig_generation.connect(self.clear)
         self.clear()
+
+    @property
+    def plot(self):
+        """The CurvaturePlot that draws the reports (made now if it was not yet)."""
+        self.build_plot()
+        return self._plot
+
+    def build_plot(self):
+        """Make the plot (pyqtgraph is imported here, not at start-up)."""
+        if self._plot is None:
+            from .plots.curvature_plot import CurvaturePlot
+            self._plot = CurvaturePlot()
+            self.layout_.addWidget(self._plot, 1)
 
     @property
     def kind(self):
@@ -96,7 +106,8 @@ class CurvaturePanel(QWidget):
         """Forget the reports (a new trainer, a reset)."""
         self.report, self.crossed_at, self.computed_token = None, None, None
         self.series = {"iteration": [], "sharpness": [], "threshold": []}
-        self.plot.clear()
+        if self._plot is not None:
+            self._plot.clear()
 
     def _due_token(self, snapshot):
         return snapshot.iteration // self.every.value() if self.auto.isChecked() else None

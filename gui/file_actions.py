@@ -18,7 +18,6 @@ from core.io.files import write_atomic
 from core.training import Trainer, to_csv_rows
 
 from .graph_export import export_graph
-from .plots.export import write_plots
 
 log = logging.getLogger("backprop_studio")
 
@@ -144,6 +143,7 @@ class FileActions(QObject):
     def write_plots(self, path):
         """Every plot, drawn from the latest snapshot (also those in a tab behind another), to
         ``path``: one PNG sheet, or one SVG per plot."""
+        from .plots.export import write_plots  # pyqtgraph's exporters: loaded when first used
         snapshot = self.app_model.snapshot()
         for widget in self.plots:
             widget.show_snapshot(snapshot)

@@ -12,6 +12,8 @@ from PySide6.QtSvg import QSvgGenerator
 
 from core.io.files import atomic_output
 
+from .graph_items import uncached
+
 FORMATS = (".svg", ".png")
 
 
@@ -59,6 +61,7 @@ def _paint(device, scene, source, background, target):
     try:
         painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
         painter.fillRect(target, background)
-        scene.render(painter, target, source)
+        with uncached(scene):
+            scene.render(painter, target, source)
     finally:
         painter.end()

@@ -3,17 +3,20 @@
 Built only from Qt's own items (no Python ``paint()``), created once per graph structure and
 then only re-coloured and re-texted, so redrawing at 30 Hz stays cheap.
 """
+from contextlib import contextmanager
+
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsPolygonItem,
     QGraphicsRectItem,
     QGraphicsSimpleTextItem,
 )
 
-from .array_view import fmt, gradient_colour, shape_text, summary_lines
+from .array_view import fmt, gradient_colour, range_text, shape_text, summary_lines
 from .graph_theme import GraphTheme
 
 DEFAULT_THEME = GraphTheme()
@@ -28,6 +31,20 @@ LINES = (3, 21, 38, 38, 55, 71)   # y of title, subtitle, value and its range (o
 
 
 _FONTS = {}
+_WIDTHS = {}   # (pixels, bold) → {character: its advance}
+
+
+def _estimate(text, pixels, bold):
+    """The text's width as the sum of its characters' (at least the shaped string's, which kerning
+    only narrows): measuring a string costs 7 µs, and a frame of Play sets some sixty lines."""
+    widths = _WIDTHS.setdefault((pixels, bold), {})
+    total = 0
+    for char in text:
+        width = widths.get(char)
+        if width is None:
+            width = widths[char] = _font(pixels, bold)[1].horizontalAdvance(char)
+        total += width
+    return total
 
 
 def display_label(node):
@@ -98,9 +115,12 @@ class NodeItem:
 
     def _text(self, text, pixels, y, bold=False):
         item = QGraphicsSimpleTextItem(self.box)
+        # kept as a pixmap: a frame re-renders only the lines whose text changed (a third of the
+        # repaint's cost while playing); exports still draw real text
+        item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         item.setFont(_font(pixels, bold)[0])
         item.setPos(self.PAD * self.scale, y * self.scale)
-        item.pixels, item.bold, item.shown = pixels, bold, None
+        item.pixels, item.bold, item.shown, item.fitted = pixels, bold, None, pixels
         self._set_text(item, text)
         return item
 
@@ -115,9 +135,16 @@ class NodeItem:
         item.setX(left)
         width = self.width - left - pad
         pixels = item.pixels
-        while pixels > 7 and _font(pixels, item.bold)[1].horizontalAdvance(text) > width:
-            pixels -= 1
-        item.setFont(_font(pixels, item.bold)[0])
+        advance = _estimate(text, pixels, item.bold)
+        if advance + 2 > width:   # near the edge or over it: measure, and shrink the font to fit
+            advance = _font(pixels, item.bold)[1].horizontalAdvance(text)
+            while pixels > 7 and advance > width:
+                pixels -= 1
+                advance = _font(pixels, item.bold)[1].horizontalAdvance(text)
+        item.advance = advance   # where a line continuing this one starts (``_set_lines``)
+        if pixels != item.fitted:   # setting a font costs as much as the text: only on a change
+            item.fitted = pixels
+            item.setFont(_font(pixels, item.bold)[0])
         item.setText(text)
 
     def set_shape(self, node):
@@ -135,22 +162,23 @@ class NodeItem:
         self.box.setToolTip(_tooltip(node))
 
     def set_state(self, value, upstream, pending, done, active, selected, alarm, step=None,
-                  summed=0, symbol="∂L"):
+                  summed=0, symbol="∂L", looks=None):
         """Show the node's value and gradient; ``pending``: the next phase computes it;
         ``active``: node stepping just processed it; ``alarm``: training diverged here;
         ``step``: the update just applied (a parameter's); ``summed``: how many edges' gradients
         add up to its ∂L (shown while it is active); ``symbol`` prefixes the gradient (the lab's
-        forward mode shows a tangent there)."""
+        forward mode shows a tangent there); ``looks``: the frame's GradientLooks."""
+        looks = looks or GradientLooks()
         self._set_lines(self.value_text, "=", value)
-        self._set_text(self.grad_text[0], "" if upstream is None else f"{symbol} {_norm_text(upstream)}")
+        self._set_text(self.grad_text[0], "" if upstream is None else f"{symbol} {looks.norm_text(upstream)}")
         if step is not None:
-            second = f"step {_norm_text(step)}"
+            second = f"step {looks.norm_text(step)}"
         elif upstream is not None and summed > 1:
             second = f"= sum of the {summed} edges"
         else:
-            second = "" if upstream is None else summary_lines(upstream)[1]
+            second = "" if upstream is None else range_text(upstream)
         self._set_text(self.grad_text[1], second)
-        colour = gradient_colour(upstream)
+        colour = looks.colour(upstream)
         look = (colour.rgb(), pending, done, active, selected, alarm)
         if look == self._look:
             return
@@ -168,7 +196,7 @@ class NodeItem:
         """The value and, after it on the same line, its range."""
         first, second = ("", "") if a is None else summary_lines(a)
         self._set_text(items[0], f"{prefix} {first}" if first else "")
-        left = items[0].x() + items[0].boundingRect().width() + 5 * self.scale
+        left = items[0].x() + items[0].advance + 5 * self.scale
         self._set_text(items[1], second, left)
 
     def set_selected(self, selected):
@@ -241,9 +269,10 @@ class EdgeItem:
         self._look = None
         self.set_gradient(None, 1.2)
 
-    def set_gradient(self, g, width):
-        """Colour by the gradient's sign balance, ``width`` from its size."""
-        colour = gradient_colour(g)
+    def set_gradient(self, g, width, looks=None):
+        """Colour by the gradient's sign balance, ``width`` from its size (``looks``: the frame's
+        GradientLooks)."""
+        colour = (looks or GradientLooks()).colour(g)
         look = (colour.rgb(), round(width, 1))
         if look == self._look:
             return
@@ -287,16 +316,63 @@ class EdgeItem:
         return best
 
 
+def repaint_now(view):
+    """Paint ``view``'s scene now, once: its queued changes first (else they would paint the
+    whole frame a second time in the next turn of the event loop), then the viewport."""
+    QCoreApplication.sendPostedEvents(view.scene(), QEvent.MetaCall)
+    view.viewport().repaint()
+
+
+@contextmanager
+def uncached(scene):
+    """``scene``'s items drawn without their pixmap caches (an export: an SVG gets real text)."""
+    cached = [item for item in scene.items() if item.cacheMode() != QGraphicsItem.NoCache]
+    for item in cached:
+        item.setCacheMode(QGraphicsItem.NoCache)
+    try:
+        yield scene
+    finally:
+        for item in cached:
+            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+
+
 def _area(rect):
     return 0.0 if rect.isEmpty() else rect.width() * rect.height()
 
 
-def _norm_text(a):
-    """A gradient in a box: the number for a scalar, else its norm ‖a‖ (as on the edges)."""
-    a = np.asarray(a)
-    if a.size == 1:
-        return fmt(a.reshape(()))
-    return f"‖{fmt(float(np.sqrt(np.vdot(a, a).real)))}‖"
+class GradientLooks:
+    """One frame's gradients: each array's colour and norm, worked out once (most edges carry the
+    very array that is their source node's ∂L). The arrays are held, so their ids stay theirs."""
+
+    def __init__(self):
+        self._seen = {}   # id → [array, colour, norm]
+
+    def _entry(self, g):
+        entry = self._seen.get(id(g))
+        if entry is None:
+            entry = self._seen[id(g)] = [g, None, None]
+        return entry
+
+    def colour(self, g):
+        """``gradient_colour(g)``."""
+        entry = self._entry(g)
+        if entry[1] is None:
+            entry[1] = gradient_colour(g)
+        return entry[1]
+
+    def norm(self, g):
+        """‖g‖ as a float."""
+        entry = self._entry(g)
+        if entry[2] is None:   # in memory order, and not through BLAS: vdot copies a transposed
+            a = np.asarray(g).ravel(order="K")   # array, and its threads spin on a busy machine
+            entry[2] = float(np.sqrt(np.einsum("i,i->", a, a)))
+        return entry[2]
+
+    def norm_text(self, a):
+        """A gradient in a box: the number for a scalar, else its norm ‖a‖ (as on the edges)."""
+        if np.size(a) == 1:
+            return fmt(np.asarray(a).reshape(()))
+        return f"‖{fmt(self.norm(a))}‖"
 
 
 def _smooth(points):

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel
 from core.training import Phase
 from core.training.graph_groups import collapse, lecture_names, linear_groups
 
-from .array_view import NEGATIVE, POSITIVE, fmt
-from .graph_items import DEFAULT_THEME, NODE_ID, TEXT_SIZE, EdgeItem, NodeItem
+from .array_view import NEGATIVE, POSITIVE
+from .graph_items import DEFAULT_THEME, NODE_ID, TEXT_SIZE, EdgeItem, GradientLooks, NodeItem
 from .graph_layout import Spacing, layout
 from .graph_theme import theme_from
 
@@ -154,7 +154,7 @@ class GraphView(QGraphicsView):
             self.show_snapshot(*self._last)
 
     def _update(self, snapshot, graph, highlight_next, active):
-        by_id = {n.id: n for n in graph}
+        by_id, looks = {n.id: n for n in graph}, GradientLooks()   # looks: the frame's colours, norms
         pending = self._pending(snapshot, by_id) if highlight_next else frozenset()
         culprit = self.shown_as.get(_culprit(snapshot), _culprit(snapshot))
         done = {self.shown_as.get(i, i) for i in snapshot.done_nodes}
@@ -172,11 +172,11 @@ class GraphView(QGraphicsView):
                 value = snapshot.parameters.get(node.name, value)   # after Update: the new values
                 step = snapshot.last_update[node.name].get("step")
             item.set_state(
-                value=value, upstream=node.upstream, pending=node.id in pending,
+                looks=looks, value=value, upstream=node.upstream, pending=node.id in pending,
                 done=node.id in done, active=node.id == active,
                 selected=node.id == self.selected, alarm=node.id == culprit, step=step,
                 summed=fan_out[node.id] if node.id == active else 0, symbol=self.gradient_symbol)
-        self._update_edges(by_id, active)
+        self._update_edges(by_id, active, looks)
 
     def _build(self, graph, names):
         self.scene().clear()
@@ -220,13 +220,13 @@ class GraphView(QGraphicsView):
         stages = PENDING_STAGES[snapshot.phase]
         return frozenset(i for i, n in by_id.items() if n.stage in stages)
 
-    def _update_edges(self, by_id, active):
+    def _update_edges(self, by_id, active, looks):
         grads = {}
         for key in self.edge_items:
             consumer, k = key
             downstream = by_id[consumer].downstream
             grads[key] = None if downstream is None else downstream[k]
-        norms = {key: 0.0 if g is None else _norm(g) for key, g in grads.items()}
+        norms = {key: 0.0 if g is None else looks.norm(g) for key, g in grads.items()}
         logs = [math.log10(n) for n in norms.values() if n > 0]
         lo, hi = (min(logs), max(logs)) if logs else (0.0, 0.0)
         marked = set()
@@ -236,10 +236,10 @@ class GraphView(QGraphicsView):
                 size = 0.0
             else:   # log of the norm, relative to the graph's smallest and largest
                 size = (math.log10(norm) - lo) / (hi - lo) if hi > lo else 0.5
-            edge.set_gradient(g, MIN_EDGE_WIDTH + size * (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH))
+            edge.set_gradient(g, MIN_EDGE_WIDTH + size * (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH), looks)
             if active is not None and g is not None and active in (src, key[0]):
                 sent = key[0] == active
-                edge.set_mark(_short(g), sent=sent, boxes=self.boxes)
+                edge.set_mark(looks.norm_text(g), sent=sent, boxes=self.boxes)
                 marked.add(key)
             elif key in self.marked:
                 edge.set_mark(None)
@@ -387,13 +387,3 @@ def _culprit(snapshot):
     if diverged.get("node_id") is not None:
         return diverged["node_id"]
     return next((n.id for n in snapshot.graph if n.name == diverged.get("node")), None)
-
-
-def _short(g):
-    """An edge label: the number for a scalar, else the norm (which sets the edge's width)."""
-    g = np.asarray(g)
-    return fmt(g.reshape(())) if g.size == 1 else f"‖{fmt(_norm(g))}‖"
-
-
-def _norm(g):
-    return float(np.sqrt(np.vdot(g, g)))

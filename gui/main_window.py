@@ -13,12 +13,13 @@ from .curvature_panel import add_curvature_dock
 from .errors import show_errors_of
 from .file_actions import FileActions, settings
 from .graph_actions import GraphActions
+from .graph_items import repaint_now
 from .graph_view import GraphView
 from .inspector import Inspector
 from .lab import install_lab
 from .lecture import install as install_lecture_tools
 from .lesson_panel import LessonPanel, raise_panel
-from .plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
+from .plot_docks import PlotDocks
 from .redraw import Panel, RedrawScheduler
 from .screen_fit import scrolled
 from .setup_panel import SetupPanel
@@ -59,13 +60,14 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.TopToolBarArea, self.steps.toolbar)
         self.inspector = Inspector(self.app_model)
         self.setup_panel = SetupPanel(self.app_model)
-        self.loss_plot, self.boundary_plot = LossPlot(), BoundaryPlot(self.app_model)
-        self.weights_plot, self.gradnorm_plot = WeightsPlot(), GradNormPlot()
         self.lesson_panel = LessonPanel(self.app_model)
         self._build_docks()
         self.curvature_dock, self.curvature_panel = add_curvature_dock(self, self.app_model,
                                                                        self.loss_dock)
-        self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_widgets())
+        self.plot_docks = PlotDocks(self.app_model, (self.loss_dock, self.boundary_dock, self.weights_dock,
+                                                     self.gradnorm_dock), self._plots_built,
+                                    self.graph_view.viewport(), (self.curvature_panel.build_plot,))
+        self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_docks)
         self._build_menus()
         self.lab = install_lab(self)   # the Lab workspace beside the trainer (gui/lab/)
         self._shown = {}           # dock → whether it can be seen (a tabbed-away dock stays "visible")
@@ -73,6 +75,12 @@ class MainWindow(QMainWindow):
         self._connect()
         restore_window(self, stored)
         self.refresh()
+
+    # the plots are built just after the first paint, or when first asked for (gui.plot_docks)
+    loss_plot = property(lambda self: self.plot_docks.build()[0], doc="The loss and accuracy plot.")
+    boundary_plot = property(lambda self: self.plot_docks.build()[1], doc="The decision boundary plot.")
+    weights_plot = property(lambda self: self.plot_docks.build()[2], doc="The weights plot.")
+    gradnorm_plot = property(lambda self: self.plot_docks.build()[3], doc="The gradient norms plot.")
 
     @property
     def trainer(self):
@@ -105,7 +113,8 @@ class MainWindow(QMainWindow):
         self.redraw.flush()
 
     def plot_widgets(self):
-        return [self.loss_plot, self.boundary_plot, self.weights_plot, self.gradnorm_plot]
+        """The four plots (built now if they were not yet)."""
+        return list(self.plot_docks)
 
     # ----- construction ----------------------------------------------------------------------
     def _dock(self, title, name, widget):
@@ -119,10 +128,10 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.inspector_dock = self._dock("Node inspector", "inspector_dock", self.inspector)
         self.setup_dock = self._dock("Setup", "setup_dock", scrolled(self.setup_panel))
-        self.loss_dock = self._dock("Loss and accuracy", "loss_dock", self.loss_plot)
-        self.boundary_dock = self._dock("Decision boundary", "boundary_dock", self.boundary_plot)
-        self.weights_dock = self._dock("Weights", "weights_dock", self.weights_plot)
-        self.gradnorm_dock = self._dock("Gradient norms", "gradnorm_dock", self.gradnorm_plot)
+        self.loss_dock = self._dock("Loss and accuracy", "loss_dock", None)
+        self.boundary_dock = self._dock("Decision boundary", "boundary_dock", None)
+        self.weights_dock = self._dock("Weights", "weights_dock", None)
+        self.gradnorm_dock = self._dock("Gradient norms", "gradnorm_dock", None)
         self.lesson_dock = self._dock("Lessons", "lesson_panel", self.lesson_panel)
         self.addDockWidget(Qt.RightDockWidgetArea, self.lesson_dock)   # beside the graph, full height
         self.splitDockWidget(self.inspector_dock, self.loss_dock, Qt.Horizontal)
@@ -156,9 +165,13 @@ class MainWindow(QMainWindow):
         def shown(dock):
             return lambda: self._shown.get(dock, False)
 
-        def plot_panel(name, plot, dock, key):
-            return Panel(name, lambda s: (plot.show_snapshot(s), plot.repaint()),
-                         lambda s: (model.generation, key(s)), shown(dock))
+        def plot_panel(name, plot, dock, key):   # ``plot``: its property's name (built later)
+            def draw(s):
+                widget = getattr(self, plot)
+                widget.show_snapshot(s)
+                widget.repaint()
+            return Panel(name, draw, lambda s: (model.generation, key(s)),
+                         lambda: self.plot_docks.painted and self._shown.get(dock, False))
 
         def history_length(s):
             return len(s.history["iteration"])
@@ -166,13 +179,13 @@ class MainWindow(QMainWindow):
         inspector = Panel("inspector", lambda s: self.inspector.set_node(model.selected, s),
                           lambda s: (model.version, model.selected), shown(self.inspector_dock))
         return [inspector,
-                plot_panel("loss", self.loss_plot, self.loss_dock, history_length),
-                plot_panel("boundary", self.boundary_plot, self.boundary_dock,
+                plot_panel("loss", "loss_plot", self.loss_dock, history_length),
+                plot_panel("boundary", "boundary_plot", self.boundary_dock,
                            lambda s: (s.iteration, history_length(s))),
-                plot_panel("weights", self.weights_plot, self.weights_dock,
+                plot_panel("weights", "weights_plot", self.weights_dock,
                            lambda s: (s.iteration, s.completed)),
-                plot_panel("gradnorm", self.gradnorm_plot, self.gradnorm_dock, history_length),
-                plot_panel("curvature", self.curvature_panel, self.curvature_dock, self.curvature_panel.key)]
+                plot_panel("gradnorm", "gradnorm_plot", self.gradnorm_dock, history_length),
+                plot_panel("curvature", "curvature_panel", self.curvature_dock, self.curvature_panel.key)]
 
     def _connect(self):
         model = self.app_model
@@ -191,8 +204,14 @@ class MainWindow(QMainWindow):
             self.inspector_dock.raise_()
 
     def _clear_plots(self):
-        for plot in self.plot_widgets():
-            plot.clear()
+        self.plot_docks.clear()
+
+    def _plots_built(self):
+        """The plots exist now: in the current theme, and drawn at their next turn."""
+        if hasattr(self, "redraw"):
+            self.lecture.appearance.apply_plots()
+            self.redraw.forget()
+            self.redraw.panels_changed()
 
     def _dock_shown(self, dock, visible):
         self._shown[dock] = visible
@@ -203,7 +222,7 @@ class MainWindow(QMainWindow):
         """The graph, the controls and the status bar."""
         playing = self.play.playing
         self.graph_view.show_snapshot(snapshot, highlight_next=not playing, active=snapshot.active_node)
-        self.graph_view.viewport().repaint()
+        repaint_now(self.graph_view)
         self.steps.refresh(snapshot, playing)
         self.status.show_snapshot(snapshot, playing, self.play.rate(), self.app_model.step_groups)
 

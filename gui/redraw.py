@@ -1,21 +1,32 @@
 """When the views are redrawn (the one scheduler): the graph first, the panels one at a time after it.
 
 Drawing everything after every change would block the event loop for 100 ms and more (a
-pyqtgraph panel costs 10–50 ms to update and paint). So a change draws the *core* (graph,
-status, controls) at once after a click, or at most 30 times a second while playing; then each
-visible panel whose content changed is drawn in its own turn of the event loop, so clicks and
-training get through in between. While playing, panels are redrawn at most PANEL_HZ times a
-second, and after a unit that took c seconds drawing pauses long enough to leave training its
-share of the time (``play.FULL_SPEED_SHARE`` at full speed, what the chosen speed needs
-otherwise).
+pyqtgraph panel costs 5–50 ms to update and paint). So a change draws the *core* (graph,
+status, controls) at once after a click; then each visible panel whose content changed is drawn
+in its own turn of the event loop, so clicks get through in between.
+
+While playing, drawing gets a bounded share of the wall time and training the rest (at full
+speed at least ``play.FULL_SPEED_SHARE``, more when frames are cheap). The graph comes first: a
+frame every ``FRAME_S``, spaced further apart only where frames would take more than
+``GRAPH_SHARE`` of the time. Panels draw on a budget of their own that grows at ``PANEL_SHARE`` of
+the time (more when a slow set speed leaves training less to do), each at most ``PANEL_HZ`` times
+a second, the longest-waiting first, from the frame's snapshot (no snapshot of their own); a
+panel that has waited ``PANEL_WAIT_S`` draws even on credit, so an expensive one (the decision
+boundary of a large model) still moves.
 """
 import time
 
 from PySide6.QtCore import QObject, QTimer
 
-FRAME_S = 1 / 30
+from core.runtime import limit_blas
+
+FRAME_S = 1 / 26       # the graph while playing: 26 frames a second ...
+GRAPH_SHARE = 0.2      # ... unless that would take more than this share of the time
+PANEL_SHARE = 0.04     # of the time for the panels at full speed
 PANEL_HZ = 4
-MIN_GAP_S = 0.002
+PANEL_WAIT_S = 1.5     # a panel waits at most this long for the budget while playing
+CREDIT_CAP_S = 0.03    # panel drawing time saved up while there was nothing to draw
+MAX_DEBT_S = 0.1       # panel drawing time owed at most (one drawn after waiting is partly forgiven)
 
 
 class Panel:
@@ -49,8 +60,10 @@ class RedrawScheduler(QObject):
         self.checked = {}          # panel name → app model version its key was last compared at
         self.core_dirty = False
         self.frame_recorded = False  # a chunk has recorded the iteration the next frame shows
-        self.last_core = 0.0
-        self.quiet_until = 0.0
+        self.next_frame = 0.0      # while playing: when the graph's next frame is due
+        self.frame_snapshot = None  # the snapshot the last frame drew (the panels draw it too)
+        self.credit = CREDIT_CAP_S  # seconds of panel drawing the budget allows now (negative: owed)
+        self.credited_at = 0.0
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._tick)
@@ -81,7 +94,7 @@ class RedrawScheduler(QObject):
         always when not pacing, else once per frame: for the first chunk ending after it is due."""
         if not self.pacing:
             return True
-        if self.frame_recorded or by < self.last_core + FRAME_S:
+        if self.frame_recorded or by < self.next_frame:
             return False
         self.frame_recorded = True
         return True
@@ -106,25 +119,54 @@ class RedrawScheduler(QObject):
         self.drawn.clear()
         self.checked.clear()
 
+    # ----- the panels' budget ----------------------------------------------------------------
+    def _panel_share(self):
+        return max(PANEL_SHARE, 1 - self.training_share() - GRAPH_SHARE)
+
+    def _accrue(self, now):
+        """Add the panel drawing time earned since the last call (all of it when not pacing)."""
+        if self.pacing:
+            earned = (now - self.credited_at) * self._panel_share()
+            self.credit = min(CREDIT_CAP_S, self.credit + earned)
+        else:
+            self.credit = CREDIT_CAP_S
+        self.credited_at = now
+
+    def _spend(self, start, end):
+        self._accrue(end)
+        self.credit = max(-MAX_DEBT_S, self.credit - (end - start))
+
     # ----- the schedule ----------------------------------------------------------------------
     def _next_unit(self, now):
-        """The next thing to draw ("core" or a Panel) and when it is due, or (None, None)."""
+        """The next thing to draw ("core" or a Panel) and when, or (None, None): the graph when
+        its frame is due, else the panel waiting longest once the budget allows (at once when
+        not pacing)."""
         pacing = self.pacing
         candidates = []
         if self.core_dirty:
-            candidates.append((self.last_core + FRAME_S if pacing else now, 0, "core"))
+            candidates.append((0, self.next_frame if pacing else now, 0, "core"))
         version = self.version_of()
+        ready = now if self.credit >= 0 else now - self.credit / self._panel_share()
         for k, panel in enumerate(self.panels, start=1):
             if panel.visible() and self.checked.get(panel.name) != version:
-                due = self.drawn_at.get(panel.name, 0.0) + 1 / PANEL_HZ if pacing else now
-                candidates.append((due, k, panel))
+                if not pacing:
+                    candidates.append((0, now, k, panel))
+                    continue
+                due = self.drawn_at.get(panel.name, 0.0) + 1 / PANEL_HZ
+                if now - due >= PANEL_WAIT_S:   # waited long enough: no longer waits for credit
+                    candidates.append((-1, due, k, panel))
+                else:
+                    candidates.append((1, max(due, ready), k, panel))
         if not candidates:
             return None, None
-        due, _, unit = min(candidates, key=lambda c: c[:2])
-        return unit, max(due, self.quiet_until)
+        # the most urgent group first; within it, whatever is due first
+        urgent = min(c[0] for c in candidates)
+        _, due, _, unit = min((c for c in candidates if c[0] == urgent), key=lambda c: c[1:3])
+        return unit, due
 
     def _schedule(self):
         now = time.perf_counter()
+        self._accrue(now)
         unit, due = self._next_unit(now)
         if unit is None:
             return
@@ -134,6 +176,7 @@ class RedrawScheduler(QObject):
 
     def _tick(self):
         start = time.perf_counter()
+        self._accrue(start)
         unit, due = self._next_unit(start)
         if unit is None:
             return
@@ -143,21 +186,29 @@ class RedrawScheduler(QObject):
         if unit == "core":
             self._draw_core()
         else:
-            snapshot = self.snapshot_of()
+            pacing = self.pacing and self.frame_snapshot is not None
+            snapshot = self.frame_snapshot if pacing else self.snapshot_of()
             if not self._stale(unit, snapshot):  # the version moved but not what it shows
                 self.checked[unit.name] = self.version_of()
                 self._schedule()
                 return
-            self._draw_panel(unit, snapshot)
-        end = time.perf_counter()
-        share = min(self.training_share(), 0.9)
-        self.quiet_until = end + max(MIN_GAP_S, (end - start) * share / (1 - share)) if share else end
+            with limit_blas(1 if pacing else None):   # between chunks, a second BLAS thread only
+                self._draw_panel(unit, snapshot)     # spins on a core that training needs
+            self._spend(start, time.perf_counter())
         self._schedule()
 
     def _draw_core(self):
+        start = time.perf_counter()
         self.core_dirty = self.frame_recorded = False
-        self.last_core = time.perf_counter()
-        self.core(self.snapshot_of())
+        self.frame_snapshot = self.snapshot_of()
+        with limit_blas(1):   # a frame's sums are small: a second BLAS thread only spins on a busy core
+            self.core(self.frame_snapshot)
+        end = time.perf_counter()
+        if self.pacing:   # frames evenly spaced, and together within GRAPH_SHARE of the time
+            interval = max(FRAME_S, (end - start) / GRAPH_SHARE)
+            self.next_frame = max(self.next_frame + interval, start + interval / 2)
+        else:
+            self.next_frame = end
 
     def _draw_panel(self, panel, snapshot):
         self.drawn[panel.name] = panel.key(snapshot)

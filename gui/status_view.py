@@ -1,5 +1,7 @@
 """What the window says about the run: the divergence and health banners, the phase hint, the
 status bar. Their colours come from the window's theme (``gui.theme``), by object name."""
+import time
+
 from PySide6.QtWidgets import QLabel
 
 from core.training.health import health_warnings
@@ -7,6 +9,7 @@ from core.training.health import health_warnings
 from .hints import hint_for
 
 STATUS_KEYS = ("iteration", "phase", "loss", "accuracy", "rate")
+PLAYING_S = 0.25   # while playing, the status is redrawn at most this often (not every graph frame)
 
 
 class StatusView:
@@ -26,6 +29,7 @@ class StatusView:
         self.health.setWordWrap(True)
         self.health.hide()
         self._health_key = None
+        self._shown_at = 0.0
         self.labels = {}
         for key in STATUS_KEYS:
             label = QLabel()
@@ -37,6 +41,10 @@ class StatusView:
     def show_snapshot(self, snapshot, playing, rate, groups=()):
         """Banner, hint and labels for ``snapshot``; ``rate`` is iterations per second while playing,
         ``groups`` the layers the graph draws as one node (the hint names them so)."""
+        now = time.perf_counter()
+        if playing and now - self._shown_at < PLAYING_S:   # its labels' layout and paint cost a frame's third
+            return
+        self._shown_at = now
         diverged = snapshot.diverged
         self.banner.setVisible(diverged is not None)
         if diverged is not None:

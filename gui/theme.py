@@ -5,16 +5,15 @@ A theme is data (``Theme``); ``Appearance`` keeps the user's choice (light, dark
 remembered in QSettings) and applies it, or the high-contrast projector theme while presenting.
 Gradient colours are the Okabe–Ito blue and orange, which colour-blind viewers tell apart.
 """
+import sys
 from dataclasses import dataclass
 
-import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .graph_theme import GRAPH_THEMES
 from .graph_view import GraphView
-from .plots.style import apply_plot_theme
 
 CHOICES = {"light": "Light", "dark": "Dark", "system": "Follow the system"}
 
@@ -180,11 +179,23 @@ class Appearance(QObject):
         font.setPointSizeF(self.base_font.pointSizeF() * scale)
         app.setFont(font)   # every widget without a font of its own follows
         self.window.setStyleSheet(style_sheet(theme, font.pointSizeF()))
-        for plot in self.window.findChildren(pg.GraphicsView):
-            apply_plot_theme(plot, theme, font)
+        self.apply_plots()
         for graph in self.window.findChildren(GraphView):   # the trainer's, the lab's, the lessons'
             graph.apply_theme(GRAPH_THEMES[theme.name])
             graph.set_presentation_text(scale if self.presenting else None)
+
+    def apply_plots(self):
+        """The plots alone in the current theme and text scale (also those built just now)."""
+        if "pyqtgraph" not in sys.modules:   # no plot exists yet (they are built after the first paint)
+            return
+        import pyqtgraph as pg
+
+        from .plots.style import apply_current_theme, set_plot_theme
+        font = QFont(self.base_font)
+        font.setPointSizeF(self.base_font.pointSizeF() * self.text_scale)
+        set_plot_theme(self.theme, font)
+        for plot in self.window.findChildren(pg.GraphicsView):
+            apply_current_theme(plot)
 
     def _system_changed(self, *_):
         if self.choice == "system" and not self.presenting:

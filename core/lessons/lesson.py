@@ -61,9 +61,9 @@ class Lesson:
         return LessonRun(self)
 
 
-def load_lesson(path):
+def load_lesson(path, rehearse=True):
     """The Lesson in the TOML file ``path``; LessonError naming the file, the line or the step and
-    field, and what was expected."""
+    field, and what was expected. ``rehearse=False`` skips running it once (built-in lessons)."""
     path = str(path)
     try:
         with open(path, "rb") as handle:
@@ -79,14 +79,18 @@ def load_lesson(path):
     except tomllib.TOMLDecodeError as error:
         raise LessonError(f"{path}: bad TOML: {error}") from None
     lesson = _lesson(data, path)
-    _rehearse(lesson)
+    if rehearse:
+        _rehearse(lesson)
     return lesson
 
 
 @lru_cache(maxsize=1)
 def builtin_lessons():
-    """The built-in lessons, in course order (loaded once)."""
-    return tuple(load_lesson(resource("lessons", f"{key}.toml")) for key in COURSE)
+    """The built-in lessons, in course order (loaded once).
+
+    They are not rehearsed here: that took a second of the app's start-up, and
+    tests/core/lessons/test_lessons_builtin.py runs every one of them to the end instead."""
+    return tuple(load_lesson(resource("lessons", f"{key}.toml"), rehearse=False) for key in COURSE)
 
 
 def _lesson(data, path):

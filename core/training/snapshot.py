@@ -1,5 +1,6 @@
 """Read-only copies of the trainer's state for display: what the app draws, never live arrays."""
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -97,10 +98,31 @@ def _graph_node(trainer, node, it, done):
     return GraphNode(
         id=node.id, op=node.op, name=node.name, structure=node.structure, fused=node.fused,
         stage=stage, inputs=tuple(node.inputs), shape=tuple(node.shape),
-        dtype=str(node.value.dtype), value=copy_array(value) if stage == "parameter" else value,
+        dtype=_dtype_name(node.value.dtype), value=copy_array(value) if stage == "parameter" else value,
         upstream=trainer.upstream(node.id), downstream=trainer.downstream(node.id),
-        formula=node.formula, words=node.words, jacobians=tuple(node.jacobians()),
+        formula=node.formula, words=node.words, jacobians=_jacobians(node),
         params=dict(node.params))
+
+
+# A node's dtype name and Jacobian rows are the same every iteration, and working them out took
+# half of a snapshot (Play takes one per frame): once per shape here. The rows are shared, read-only.
+_JACOBIANS = {}   # (shape, dtype, input shapes) → node.jacobians() as a tuple
+MAX_SHAPES = 4096
+
+
+@cache
+def _dtype_name(dtype):
+    return str(dtype)
+
+
+def _jacobians(node):
+    key = (node.value.shape, node.value.dtype, tuple(node.input_shapes()))
+    rows = _JACOBIANS.get(key)
+    if rows is None:
+        if len(_JACOBIANS) >= MAX_SHAPES:
+            _JACOBIANS.clear()
+        rows = _JACOBIANS[key] = tuple(node.jacobians())
+    return rows
 
 
 def _spec(model):

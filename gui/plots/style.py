@@ -111,20 +111,25 @@ def reset_range(plot_item):
     plot_item.enableAutoRange(x=True, y=plot_item.getViewBox().autoRangeEnabled()[1] is not False)
 
 
-def apply_plot_theme(view, theme, font):
-    """Background, axes, titles and legends of every plot in ``view`` (a pyqtgraph GraphicsView)
-    in ``theme``'s colours and ``font``; plots made later start so too."""
+def set_plot_theme(theme, font):
+    """Plots made from now on, and region tints, in ``theme``'s colours and ``font`` (then
+    ``apply_current_theme`` recolours those already made)."""
     _current.update(foreground=theme.plot_foreground, background=theme.plot_background, font=font)
-    view.setBackground(theme.plot_background)
+
+
+def apply_current_theme(view):
+    """Background, axes, titles and legends of every plot in ``view`` (a pyqtgraph GraphicsView)
+    in the current theme's colours and font."""
+    view.setBackground(_current["background"])
     size = title_size()
     for item in view.scene().items():
         if isinstance(item, pg.PlotItem):
             style_axes(item)
             if item.titleLabel.text:
-                item.setTitle(item.titleLabel.text, color=theme.plot_foreground, size=size)
+                item.setTitle(item.titleLabel.text, color=_current["foreground"], size=size)
             legend = getattr(item, "legend", None)
             if legend is not None:
-                legend.setLabelTextColor(theme.plot_foreground)
+                legend.setLabelTextColor(_current["foreground"])
                 legend.setLabelTextSize(size)
                 for _, label in legend.items:
                     label.setText(label.text)   # the new colour and size show once re-rendered

@@ -50,5 +50,6 @@ def window(qtbot, dialogs):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.plot_docks.built)   # the plots are built just after the first paint
     yield w
     w.play.stop()
