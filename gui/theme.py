@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from .graph_theme import GRAPH_THEMES
 from .graph_view import GraphView
+from .plots.boundary_plot import BoundaryPlot
 from .plots.style import apply_plot_theme
 
 CHOICES = {"light": "Light", "dark": "Dark", "system": "Follow the system"}
@@ -182,6 +183,8 @@ class Appearance(QObject):
         self.window.setStyleSheet(style_sheet(theme, font.pointSizeF()))
         for plot in self.window.findChildren(pg.GraphicsView):
             apply_plot_theme(plot, theme, font)
+        for plot in self.window.findChildren(BoundaryPlot):   # its regions are tinted to the theme
+            plot.recolour()
         for graph in self.window.findChildren(GraphView):   # the trainer's, the lab's, the lessons'
             graph.apply_theme(GRAPH_THEMES[theme.name])
             graph.set_presentation_text(scale if self.presenting else None)
