@@ -127,9 +127,11 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.inspector_dock, self.loss_dock, Qt.Horizontal)
         self.splitDockWidget(self.loss_dock, self.boundary_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.inspector_dock, self.setup_dock)
-        self.tabifyDockWidget(self.setup_dock, self.lesson_dock)   # one click away; the graph keeps its width
         self.tabifyDockWidget(self.loss_dock, self.gradnorm_dock)
         self.tabifyDockWidget(self.boundary_dock, self.weights_dock)
+        # one click away, and the graph keeps its width; not beside the inspector, which the
+        # lessons' steps bring forward
+        self.tabifyDockWidget(self.weights_dock, self.lesson_dock)
         for dock in (self.inspector_dock, self.loss_dock, self.boundary_dock):
             dock.raise_()
         self.setTabPosition(Qt.AllDockWidgetAreas, QTabWidget.North)
