@@ -48,6 +48,9 @@ class LessonPanel(QWidget):
         self.complete = False      # the run has passed its last step
         self._world = None
         self.chooser = QComboBox(objectName="lesson_list")
+        # long titles are elided: the dock shares the plots' row and must not widen the window
+        self.chooser.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(16)
         self.start_button = QPushButton("Start", objectName="lesson_start")
         self.text = QTextBrowser(objectName="lesson_text")
         self.graph = GraphView()
