@@ -110,6 +110,8 @@ class ArrayView(QWidget):
         super().__init__(parent)
         self.title = QLabel(f"<b>{title}</b>")
         self.caption = QLabel()
+        for label in (self.title, self.caption):   # a narrow inspector wraps them, never cuts them
+            label.setWordWrap(True)
         self.caption.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
@@ -147,7 +149,7 @@ class ArrayView(QWidget):
             return
         v = self.values
         if v.size == 1:
-            self.caption.setText(f"<span style='font-size:14pt'>{fmt(v.reshape(()))}</span>")
+            self.caption.setText(f"<span style='font-size:x-large'>{fmt(v.reshape(()))}</span>")
             self.stack.hide()
             return
         self.caption.setText(f"{shape_text(v.shape)}   min {fmt(v.min())}   max {fmt(v.max())}   "

@@ -3,6 +3,7 @@
 Built only from Qt's own items (no Python ``paint()``), created once per graph structure and
 then only re-coloured and re-texted, so redrawing at 30 Hz stays cheap.
 """
+import html
 from contextlib import contextmanager
 
 import numpy as np
@@ -24,10 +25,11 @@ STAGE_COLOURS = {s: getattr(DEFAULT_THEME, s) for s in ("input", "parameter", "m
 GLOW = DEFAULT_THEME.colour("glow")             # the active node, and the gradient it received
 SENT_GLOW = DEFAULT_THEME.colour("sent_glow")   # the gradients it sent to its inputs
 SHORT_LABELS = {"softmax_cross_entropy": "softmax CE", "multiclass_hinge_loss": "hinge loss"}
-LABEL_FONT_SIZE = 12
+LABEL_FONT_SIZE = 12   # an edge's label (not below SMALLEST_TEXT)
 TEXT_SIZE = 13       # pixels of a box's value and gradient lines at text scale 1
+SMALLEST_TEXT = TEXT_SIZE - 1   # no box or edge text is smaller (the camera keeps this legible)
 NODE_ID = 0          # QGraphicsItem.data() key holding the node id
-LINES = (3, 21, 38, 38, 55, 71)   # y of title, subtitle, value and its range (one line), two gradient lines
+LINES = (3, 21, 38, 54, 71, 87)   # y of title, subtitle, value, its range, two gradient lines
 
 
 _FONTS = {}
@@ -93,14 +95,14 @@ class NodeItem:
         self.key = node.name if title else None
         self.title = self._text(title or display_label(node), self._px(16), LINES[0], bold=True)
         self.title.setBrush(self.stage_colour)
-        self.subtitle = self._text("", self._px(TEXT_SIZE - 1), LINES[1])
+        self.subtitle = self._text("", self._px(SMALLEST_TEXT), LINES[1])
         self.subtitle.setBrush(theme.colour("muted_text"))
         self.shape = None
         self.set_shape(node)
         self.value_text = [self._text("", self._px(TEXT_SIZE), LINES[2]),
-                           self._text("", self._px(TEXT_SIZE - 1), LINES[3])]
+                           self._text("", self._px(SMALLEST_TEXT), LINES[3])]
         self.grad_text = [self._text("", self._px(TEXT_SIZE), LINES[4]),
-                          self._text("", self._px(TEXT_SIZE - 1), LINES[5])]
+                          self._text("", self._px(SMALLEST_TEXT), LINES[5])]
         for item in self.value_text:
             item.setBrush(theme.colour("text"))
         self.pending = self.selected = False
@@ -124,24 +126,21 @@ class NodeItem:
         self._set_text(item, text)
         return item
 
-    def _set_text(self, item, text, left=None):
-        """Show ``text`` whole: a line too wide for the box gets a smaller font, never an ellipsis;
-        ``left``: where the line starts (default: the box's padding)."""
-        pad = self.PAD * self.scale
-        left = pad if left is None else left
-        if (text, left) == item.shown:
+    def _set_text(self, item, text):
+        """Show ``text`` in the box: a line too wide gets a smaller font down to SMALLEST_TEXT (never
+        illegible), and only then an ellipsis (the box's tooltip has it whole)."""
+        if text == item.shown:
             return
-        item.shown = (text, left)
-        item.setX(left)
-        width = self.width - left - pad
+        item.shown = text
+        width = self.width - 2 * self.PAD * self.scale
         pixels = item.pixels
-        advance = _estimate(text, pixels, item.bold)
-        if advance + 2 > width:   # near the edge or over it: measure, and shrink the font to fit
-            advance = _font(pixels, item.bold)[1].horizontalAdvance(text)
-            while pixels > 7 and advance > width:
+        if _estimate(text, pixels, item.bold) + 2 > width:   # near the edge or over it: measure and shrink
+            font_metrics = _font(pixels, item.bold)[1]
+            smallest = min(pixels, self._px(SMALLEST_TEXT))
+            while pixels > smallest and font_metrics.horizontalAdvance(text) > width:
                 pixels -= 1
-                advance = _font(pixels, item.bold)[1].horizontalAdvance(text)
-        item.advance = advance   # where a line continuing this one starts (``_set_lines``)
+                font_metrics = _font(pixels, item.bold)[1]
+            text = font_metrics.elidedText(text, Qt.ElideMiddle, max(1, int(width)))
         if pixels != item.fitted:   # setting a font costs as much as the text: only on a change
             item.fitted = pixels
             item.setFont(_font(pixels, item.bold)[0])
@@ -193,11 +192,10 @@ class NodeItem:
         self.set_selected(selected)
 
     def _set_lines(self, items, prefix, a):
-        """The value and, after it on the same line, its range."""
+        """The value and, on the line below, its range."""
         first, second = ("", "") if a is None else summary_lines(a)
         self._set_text(items[0], f"{prefix} {first}" if first else "")
-        left = items[0].x() + items[0].advance + 5 * self.scale
-        self._set_text(items[1], second, left)
+        self._set_text(items[1], second)
 
     def set_selected(self, selected):
         self.selected = selected
@@ -389,6 +387,8 @@ def _smooth(points):
 
 def _tooltip(node):
     lines = [f"<b>{node.label}</b> ({node.stage}, {shape_text(node.shape)})", node.words]
+    if node.name and node.name not in (node.label, node.op):   # whole, even if the box elides it
+        lines.insert(1, html.escape(node.name))
     if node.formula:
         lines.append(f"local gradient: <i>{node.formula}</i>")
     lines.append("Click to open it in the inspector.")

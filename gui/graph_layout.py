@@ -16,7 +16,7 @@ SWEEPS = 6
 class Spacing:
     """Box size and gaps in scene units; the gap between columns holds an edge label."""
     node_width: float = 150.0
-    node_height: float = 88.0
+    node_height: float = 104.0
     gap_x: float = 64.0
     gap_y: float = 12.0
     waypoint_height: float = 12.0

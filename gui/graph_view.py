@@ -4,27 +4,26 @@ Items are built once per graph structure (same ids, ops, names and inputs) and a
 re-texted and re-coloured. A linear layer is one node (``linear: W1·x + b1``) until it is
 double-clicked (or ``set_layers_expanded(True)``); double-clicking one of its ops folds it again.
 Wheel and ``zoom_in``/``zoom_out`` zoom, dragging pans, ``fit()`` (and the first show) fits the
-whole graph; during node stepping the view keeps the active node and its neighbours in sight.
+whole graph while its text stays legible (``gui.graph_camera``); during node stepping the view
+keeps the active node and its neighbours in sight.
 Clicking a node selects it (``sig_node_selected``).
 """
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel
 
 from core.training import Phase
 from core.training.graph_groups import collapse, lecture_names, linear_groups
 
-from .array_view import NEGATIVE, POSITIVE
-from .graph_items import DEFAULT_THEME, NODE_ID, TEXT_SIZE, EdgeItem, GradientLooks, NodeItem
+from .graph_camera import LEGIBLE_PT, ZOOM_STEP, Camera
+from .graph_items import DEFAULT_THEME, NODE_ID, EdgeItem, GradientLooks, NodeItem
 from .graph_layout import Spacing, layout
+from .graph_legend import trainer_legend
 from .graph_theme import theme_from
 
-MAX_FIT_SCALE = 1.25
-PRESENT_TEXT_PX = 10   # while presenting, a box's value text is at least this × the scale on screen
-MIN_SCALE, MAX_SCALE, ZOOM_STEP = 0.05, 5.0, 1.25
 MIN_EDGE_WIDTH, MAX_EDGE_WIDTH = 1.2, 7.0
 PENDING_STAGES = {Phase.FORWARD: ("input", "parameter", "model"), Phase.LOSS: ("loss",),
                   Phase.UPDATE: ("parameter",)}
@@ -59,10 +58,10 @@ class GraphView(QGraphicsView):
         self.shown_as = {}     # id of a node inside a collapsed layer → the layer's node id
         self.expand_all, self.expanded = False, set()   # layers (by output id) opened one by one
         self._last = None      # the arguments of the last show_snapshot, to redraw on a change
-        self._auto_fit = True
+        self.camera = Camera(self)
         self.gradient_symbol = "∂L"   # what the nodes write before their gradient (the lab's own)
-        self.min_text_px = None    # presenting: the smallest on-screen value text fitting may give
-        self.clipped = False       # the fitted view shows only part of the graph (presenting)
+        self.legend_text = trainer_legend   # (theme, gradient symbol) → the legend's HTML
+        self._legend_for = None             # the gradient symbol the legend was written for
         self.legend = QLabel(self)
         self.legend.setObjectName("graph_legend")
         self.legend.setWordWrap(True)
@@ -85,11 +84,10 @@ class GraphView(QGraphicsView):
 
     def set_presentation_text(self, scale):
         """Presentation mode's graph (``scale``: its text scale, e.g. 1.75) or the normal one (None).
-        Presenting, the text is ``scale`` times larger and fitting never shrinks a box's value
-        text below ``PRESENT_TEXT_PX × scale`` pixels on screen: a graph too large for the view
-        then shows the part where the step happens, and the camera follows the active node."""
-        self.min_text_px = None if scale is None else PRESENT_TEXT_PX * float(scale)
-        self._auto_fit = True
+        Presenting, the text is ``scale`` times larger and fitting keeps it 1.5 times the normal
+        legible minimum on screen (``gui.graph_camera``)."""
+        self.camera.presenting = scale is not None
+        self.camera.auto_fit = True
         self.set_text_scale(1.0 if scale is None else scale)
 
     def apply_theme(self, theme):
@@ -100,18 +98,19 @@ class GraphView(QGraphicsView):
         self._legend_style()
         self._redraw(rebuild=True)
 
+    def set_legend(self, legend_text):
+        """Use ``legend_text(theme, gradient_symbol)`` → HTML for the legend (``gui.graph_legend``)."""
+        self.legend_text = legend_text
+        self._legend_style()
+
     def _legend_style(self):
-        t, px = self.theme, max(9, round(12 * self.text_scale))
-        self.legend.setText(
-            f"<span style='color:{POSITIVE}'>━━</span> ∂ mostly &gt; 0 &nbsp; "
-            f"<span style='color:{NEGATIVE}'>━━</span> ∂ mostly &lt; 0 &nbsp; width ∝ log ‖∂‖"
-            f" &nbsp;│&nbsp; <span style='color:{t.parameter}'>■</span> parameter "
-            f"<span style='color:{t.input}'>■</span> input "
-            f"<span style='color:{t.loss}'>■</span> loss &nbsp;│&nbsp; double-click a layer to "
-            f"open it")
+        t, points = self.theme, LEGIBLE_PT * self.text_scale
+        self._legend_for = self.gradient_symbol
+        self.legend.setText(self.legend_text(t, self.gradient_symbol))
         self.legend.setStyleSheet(
-            f"#graph_legend {{ background: {t.legend_fill}; color: {t.text}; font-size: {px}px; "
-            f"border-top: 1px solid {t.legend_border}; padding: 2px 6px; }}")
+            f"#graph_legend {{ background: {t.legend_fill}; color: {t.text}; "
+            f"font-size: {points:.1f}pt; border-top: 1px solid {t.legend_border}; "
+            f"padding: 2px 6px; }}")
         self._place_legend()
 
     def _place_legend(self):
@@ -126,6 +125,8 @@ class GraphView(QGraphicsView):
         ``active`` (a node id) glows with the gradients it just received and sent, and the node
         where a diverged run first went NaN/Inf glows red."""
         self._last = (snapshot, highlight_next, active)
+        if self.gradient_symbol != self._legend_for:   # the lab's mode changed
+            self._legend_style()
         groups = linear_groups(snapshot.graph)
         if groups != self.groups:
             self.groups, self.expanded = groups, set()
@@ -142,10 +143,7 @@ class GraphView(QGraphicsView):
             self.structure = structure
         with np.errstate(all="ignore"):   # a diverged run shows its NaN/Inf, without warnings
             self._update(snapshot, graph, highlight_next, self.shown_as.get(active, active))
-        if self._auto_fit and self.clipped:
-            self.fit()   # presenting: the camera keeps to the active node or the phase's side
-        elif active is not None:
-            self._follow(self.shown_as.get(active, active))
+        self.camera.follow(snapshot, self.shown_as.get(active, active))
 
     def _redraw(self, rebuild=False):
         if rebuild:
@@ -207,7 +205,7 @@ class GraphView(QGraphicsView):
         rect = self.scene().itemsBoundingRect().adjusted(-12, -12, 12, 12)
         self.scene().setSceneRect(rect)
         self.marked = frozenset()
-        if self._auto_fit:
+        if self.camera.auto_fit:
             self.fit()
 
     @staticmethod
@@ -300,82 +298,33 @@ class GraphView(QGraphicsView):
             return
         super().mousePressEvent(event)
 
-    # ----- zoom, pan, fit --------------------------------------------------------------------
+    # ----- zoom, pan, fit (gui.graph_camera) ------------------------------------------------
     def fit(self):
-        """Fit the whole graph into the view (never magnifying beyond MAX_FIT_SCALE; presenting,
-        never shrinking the text below the presentation's minimum: then it shows a part)."""
-        self._auto_fit = True
-        rect = self.scene().sceneRect()
-        if rect.isEmpty():
-            return
-        self.fitInView(rect, Qt.KeepAspectRatio)
-        fitted = self.transform().m11()
-        floor = 0.0 if self.min_text_px is None else self.min_text_px / (TEXT_SIZE * self.text_scale)
-        self.clipped = fitted < floor
-        scale = min(max(fitted, floor), MAX_FIT_SCALE if not self.clipped else floor)
-        if scale != fitted:
-            self.resetTransform()
-            self.scale(scale, scale)
-            self.centerOn(self._focus(rect) if self.clipped else rect.center())
-
-    def _focus(self, rect):
-        """Where a view showing part of the graph looks: the active node, else the phase's side
-        (forward and update start at the inputs, loss and backward at the loss)."""
+        """Fit the whole graph into the view, or at the smallest legible scale show where the step
+        happens (``Camera.fit``)."""
         snapshot, _, active = self._last or (None, None, None)
-        active = self.shown_as.get(active, active)
-        if active in self.node_items:
-            return self.node_items[active].scene_rect().center()
-        at_loss = snapshot is not None and snapshot.phase in (Phase.LOSS, Phase.BACKWARD)
-        return QPointF(rect.right() if at_loss else rect.left(), rect.center().y())
+        self.camera.fit(snapshot, self.shown_as.get(active, active))
 
     def zoom_in(self):
         """Magnify by one step, around the centre of the view."""
-        self._zoom(ZOOM_STEP)
+        self.camera.zoom(ZOOM_STEP)
 
     def zoom_out(self):
-        """Shrink by one step, around the centre of the view."""
-        self._zoom(1 / ZOOM_STEP)
-
-    def _zoom(self, factor, anchor=QGraphicsView.AnchorViewCenter):
-        scale = self.transform().m11() * factor
-        if MIN_SCALE <= scale <= MAX_SCALE:
-            self._auto_fit = False
-            previous = self.transformationAnchor()
-            self.setTransformationAnchor(anchor)
-            self.scale(factor, factor)
-            self.setTransformationAnchor(previous)
+        """Shrink by one step, around the centre of the view (also below the legible scale)."""
+        self.camera.zoom(1 / ZOOM_STEP)
 
     def wheelEvent(self, event):
-        self._zoom(1.0015 ** event.angleDelta().y(), QGraphicsView.AnchorUnderMouse)
-
-    def _follow(self, node_id):
-        """Keep ``node_id`` and the nodes it exchanges gradients with in sight (when zoomed in)."""
-        if node_id not in self.node_items:
-            return
-        ids = {node_id} | {src for (consumer, _), (src, _) in self.edge_items.items()
-                           if consumer == node_id} | {
-            consumer for (consumer, _), (src, _) in self.edge_items.items() if src == node_id}
-        area = QRectF()
-        for i in ids:
-            area = area.united(self.node_items[i].scene_rect())
-        visible = self.mapToScene(self.viewport().rect()).boundingRect()
-        if visible.contains(area):
-            return
-        view = visible.size()
-        if area.width() <= view.width() and area.height() <= view.height():
-            self.ensureVisible(area, 20, 20)
-        else:
-            self.centerOn(self.node_items[node_id].scene_rect().center())
+        self.camera.zoom(1.0015 ** event.angleDelta().y(), QGraphicsView.AnchorUnderMouse)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
         self._place_legend()
-        if self._auto_fit:
+        if self.camera.auto_fit:
             self.fit()
 
     def showEvent(self, event):
         super().showEvent(event)
-        if self._auto_fit:
+        if self.camera.auto_fit:
             self.fit()
 
 

@@ -224,7 +224,7 @@ class Inspector(QScrollArea):
             self._show_sections(0)
             self._show_update(None)
             return
-        self.header.setText(f"<span style='font-size:13pt'><b>{node.label}</b></span> &nbsp; "
+        self.header.setText(f"<span style='font-size:x-large'><b>{node.label}</b></span> &nbsp; "
                             f"node {node.id} · {node.stage} · {shape_text(node.shape)} {node.dtype}")
         self.words.setText(node.words)
         self.local.setText(_local_html(node))

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 from core.lessons import LessonError, builtin_lessons, load_lesson
 
 from .file_actions import settings
+from .graph_legend import lab_legend
 from .graph_view import GraphView
-from .lab.snapshot import lab_snapshot
+from .lab.snapshot import SYMBOLS, lab_snapshot
 
 PROGRESS_KEY = "lessons/progress/{key}"
 LESSON_FILTER = "Lesson (*.toml)"
@@ -36,6 +37,7 @@ class LessonPanel(QWidget):
     """The dock's widget; ``run`` is the current LessonRun (None before a lesson starts)."""
 
     sig_panel = Signal(str)            # a panel the step names ("inspector", "loss", …): raise it
+    sig_started = Signal()             # a lesson started: the window brings the dock to the front
     sig_lab_setup = Signal(object)     # a lab step's LabSetup, for the Lab workspace to load
 
     def __init__(self, app_model, parent=None, lessons=None):
@@ -46,10 +48,14 @@ class LessonPanel(QWidget):
         self.complete = False      # the run has passed its last step
         self._world = None
         self.chooser = QComboBox(objectName="lesson_list")
+        # long titles are elided: the dock shares the plots' row and must not widen the window
+        self.chooser.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(16)
         self.start_button = QPushButton("Start", objectName="lesson_start")
         self.text = QTextBrowser(objectName="lesson_text")
         self.graph = GraphView()
         self.graph.setObjectName("lesson_graph")
+        self.graph.set_legend(lab_legend)   # it draws a lesson's lab walks
         self.graph.setMinimumHeight(200)
         self.question = QLabel(objectName="lesson_question")
         self.question.setWordWrap(True)
@@ -86,6 +92,7 @@ class LessonPanel(QWidget):
             self.run = None
             return
         self._world, self.complete = None, False
+        self.sig_started.emit()
         self._enter_step()
 
     def open_lesson(self, path=None):
@@ -239,6 +246,7 @@ class LessonPanel(QWidget):
         self.progress.setText(f"{run.lesson.title} — step {step.number} of {len(run.lesson.steps)}")
         if run.world.kind == "lab":
             self.graph.show()
+            self.graph.gradient_symbol = SYMBOLS[getattr(run.walk, "mode", "reverse")]
             self.graph.show_snapshot(lab_snapshot(run.walk), highlight_next=False, active=run.walk.active)
         else:
             self.graph.hide()

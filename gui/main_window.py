@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.graph_view, 1)
         self.setCentralWidget(central)
 
-        self.steps = StepActions(self.app_model, self, self.graph_view.fit)
+        self.steps = StepActions(self.app_model, self, lambda: self.graph_actions.fit())
         self.action_fit, self.action_expand_loss = self.steps.fit, self.steps.expand_loss
         self.graph_actions = GraphActions(self.app_model, self.graph_view, self)
         self.addToolBar(Qt.TopToolBarArea, self.steps.toolbar)
@@ -133,12 +133,14 @@ class MainWindow(QMainWindow):
         self.weights_dock = self._dock("Weights", "weights_dock", None)
         self.gradnorm_dock = self._dock("Gradient norms", "gradnorm_dock", None)
         self.lesson_dock = self._dock("Lessons", "lesson_panel", self.lesson_panel)
-        self.addDockWidget(Qt.RightDockWidgetArea, self.lesson_dock)   # beside the graph, full height
         self.splitDockWidget(self.inspector_dock, self.loss_dock, Qt.Horizontal)
         self.splitDockWidget(self.loss_dock, self.boundary_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.inspector_dock, self.setup_dock)
         self.tabifyDockWidget(self.loss_dock, self.gradnorm_dock)
         self.tabifyDockWidget(self.boundary_dock, self.weights_dock)
+        # one click away, and the graph keeps its width; not beside the inspector, which the
+        # lessons' steps bring forward
+        self.tabifyDockWidget(self.weights_dock, self.lesson_dock)
         for dock in (self.inspector_dock, self.loss_dock, self.boundary_dock):
             dock.raise_()
         self.setTabPosition(Qt.AllDockWidgetAreas, QTabWidget.North)
@@ -195,6 +197,8 @@ class MainWindow(QMainWindow):
         self.curvature_panel.sig_computed.connect(self.redraw.panels_changed)
         model.sig_status.connect(lambda message: self.statusBar().showMessage(message, STATUS_MS))
         self.lesson_panel.sig_panel.connect(lambda name: raise_panel(self, name))
+        self.lesson_panel.sig_started.connect(self._raise_lessons)
+        self.lesson_dock.toggleViewAction().triggered.connect(lambda on: on and self._raise_lessons())
         for dock in self.findChildren(QDockWidget):
             dock.visibilityChanged.connect(lambda visible, dock=dock: self._dock_shown(dock, visible))
 
@@ -202,6 +206,10 @@ class MainWindow(QMainWindow):
         self.graph_view.select_node(node_id, notify=False)
         if node_id is not None:
             self.inspector_dock.raise_()
+
+    def _raise_lessons(self):
+        self.lesson_dock.show()
+        self.lesson_dock.raise_()
 
     def _clear_plots(self):
         self.plot_docks.clear()

@@ -1,7 +1,8 @@
 """Presentation mode (F5): one switch for the lecture hall. Every panel's text grows by the chosen
 scale (100–250 %, live), the projector theme takes over, the setup and lessons docks hide, the
-graph gets most of the height and the window goes full screen; switching off puts back the dock
-layout and the window state exactly as they were."""
+graph gets most of the height, the plots share one tab group beside the inspector (each plot gets
+the group's whole size) and the window goes full screen; switching off puts back the dock layout
+and the window state exactly as they were."""
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QWidget
@@ -49,12 +50,12 @@ class Presentation(QObject):
         return self._saved is not None
 
     def arrange(self):
-        """Presenting: the inspector, loss and boundary panels side by side under the graph, PANEL_SHARE of the
-        window's height; the graph gets the rest."""
+        """Presenting: the inspector and the plots' tab group side by side under the graph,
+        PANEL_SHARE of the window's height; the graph gets the rest."""
         window = self.window
-        below = [window.inspector_dock, window.loss_dock, window.boundary_dock]
-        window.resizeDocks(below, [round(window.height() * PANEL_SHARE)] * 3, Qt.Vertical)
-        shares = (0.25, 0.45, 0.30)
+        below = [window.inspector_dock, window.loss_dock]
+        window.resizeDocks(below, [round(window.height() * PANEL_SHARE)] * 2, Qt.Vertical)
+        shares = (0.4, 0.6)
         window.resizeDocks(below, [round(window.width() * share) for share in shares], Qt.Horizontal)
 
     def eventFilter(self, watched, event):
@@ -95,7 +96,10 @@ class Presentation(QObject):
             for dock in window.findChildren(QDockWidget):   # the tabs name them: height to the plots
                 dock.setTitleBarWidget(QWidget(dock))
             window.setup_dock.hide()
-            window.lesson_dock.hide()   # full height beside the graph: the View menu brings it back
+            window.lesson_dock.hide()   # the View menu brings it back
+            for dock in (window.boundary_dock, window.weights_dock):   # one tab group of plots
+                window.tabifyDockWidget(window.loss_dock, dock)
+            window.loss_dock.raise_()
             window.boundary_plot.set_compact(True)   # the data-editing row would crowd out the plot
             self.appearance.set_presenting(True, self.scale / 100)
             window.setWindowState(window.windowState() | Qt.WindowFullScreen)

@@ -60,7 +60,8 @@ class StepActions(QObject):
                                  "a new trainer; after a divergence, undo the last steps.",
                                  app_model.undo)
         self.fit = self._action("action_fit", "Fit graph to window", "Ctrl+0",
-                                "Show the whole graph in the window.", fit, tip_name="Fit graph")
+                                "Show the whole graph, or as much as stays legible.", fit,
+                                tip_name="Fit graph")
         self.expand_loss = self._action("action_expand_loss", "Expanded loss", "E",
                                         "Show the loss as elementary ops instead of one fused node "
                                         "(from the next forward pass).", None)
@@ -128,8 +129,8 @@ class StepActions(QObject):
     def suspend(self, on):
         """Disable every step action while another workspace is shown (from the next refresh)."""
         self.suspended = bool(on)
-        for action in (self.step_node, self.step, self.play, self.reset, self.fit, self.expand_loss):
-            action.setEnabled(not on)
+        for action in (self.step_node, self.step, self.play, self.reset, self.expand_loss):
+            action.setEnabled(not on)   # fit stays: it fits the graph shown (the lab's too)
 
     def refresh(self, snapshot, playing):
         """Enable what makes sense after ``snapshot`` and highlight the next phase's button."""
@@ -142,7 +143,7 @@ class StepActions(QObject):
         self.step.setEnabled(idle)
         self.play.setEnabled(alive or playing)
         self.undo.setEnabled(not playing and not self.suspended)
-        for action in (self.reset, self.fit, self.expand_loss):
+        for action in (self.reset, self.expand_loss):
             action.setEnabled(not self.suspended)
         if self.play.isChecked() != playing:
             self.play.blockSignals(True)

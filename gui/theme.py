@@ -190,12 +190,15 @@ class Appearance(QObject):
             return
         import pyqtgraph as pg
 
+        from .plots.boundary_plot import BoundaryPlot
         from .plots.style import apply_current_theme, set_plot_theme
         font = QFont(self.base_font)
         font.setPointSizeF(self.base_font.pointSizeF() * self.text_scale)
         set_plot_theme(self.theme, font)
         for plot in self.window.findChildren(pg.GraphicsView):
             apply_current_theme(plot)
+        for plot in self.window.findChildren(BoundaryPlot):   # its regions are tinted to the theme
+            plot.recolour()
 
     def _system_changed(self, *_):
         if self.choice == "system" and not self.presenting:

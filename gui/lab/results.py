@@ -69,7 +69,7 @@ def node_table(walk):
             continue
         other = node.tangent if walk.mode == "forward" else node.grad
         other = "" if other is None else html.escape(numbers(other))
-        mark = " style='background:#FFF3C4'" if node.id == walk.active else ""
+        mark = " style='background:#FFF3C4; color:#1E1E1E'" if node.id == walk.active else ""
         rows.append(f"<tr{mark}><td>{node.id}</td><td>{html.escape(node.text)}</td>"
                     f"<td align='right'><tt>{html.escape(numbers(node.value))}</tt></td>"
                     f"<td align='right'><tt>{other}</tt></td></tr>")

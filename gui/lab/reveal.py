@@ -25,6 +25,7 @@ TICK_MS = 160
 FRESH = QColor("#FFE07A")        # the column or row the last pass filled
 FILLED = QColor("#F3F7FB")
 ZERO_TEXT = QColor("#9A9A9A")
+TEXT = QColor("#1E1E1E")         # on those light fills in the dark theme too
 WAYS = {"columns": "Forward: n JVPs, one column each", "rows": "Reverse: m VJPs, one row each"}
 METER_ROWS = ("passes", "primitive evaluations", "time")
 
@@ -148,13 +149,14 @@ class JacobianReveal(QWidget):
                 cell = self.table.item(r, c)
                 if cell is not None:
                     cell.setBackground(FILLED)
+                    if cell.foreground().color() != ZERO_TEXT:
+                        cell.setForeground(TEXT)
         for k, entry in enumerate(vector):
             r, c = (k, index) if by == "columns" else (index, k)
             cell = QTableWidgetItem(fmt(entry))
             cell.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             cell.setBackground(FRESH)
-            if entry == 0:
-                cell.setForeground(ZERO_TEXT)
+            cell.setForeground(ZERO_TEXT if entry == 0 else TEXT)
             self.table.setItem(r, c, cell)
         self.table.resizeColumnsToContents()
         self._show_cost(self.passes.cost)

@@ -1,7 +1,8 @@
 """The workspace switch in the menu bar's corner: "Trainer" | "Lab".
 
 While the Lab is shown the trainer's step toolbar and docks are hidden (and its step actions
-suspended), the File menu's graph export draws the lab's graph, and the Lab menu is enabled.
+suspended), the File menu's graph export and the View menu's zoom, fit and layers actions act on
+the lab's graph, and the Lab menu is enabled.
 """
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QStackedWidget, QTabBar
@@ -73,6 +74,8 @@ class WorkspaceSwitch(QObject):
             label.setVisible(not in_lab)
         window.refresh()
         window.file_actions.graph_view = self.lab.graph_view if in_lab else window.graph_view
+        window.graph_actions.use(*((self.lab.graph_view, self.lab.actions_.expand) if in_lab
+                                   else (window.graph_view,)))
         if self.menu is not None:
             self.menu.menuAction().setVisible(in_lab)
 

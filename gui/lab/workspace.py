@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from core.expression import ExpressionError, parse, parse_values
 
 from ..file_actions import settings
+from ..graph_legend import lab_legend
 from ..graph_view import GraphView
 from ..inspector import Inspector
 from .actions import LabActions
@@ -43,6 +44,7 @@ class LabWorkspace(QWidget):
         self.actions_ = LabActions(self)
         self.graph_view = GraphView()
         self.graph_view.setObjectName("lab_graph_view")
+        self.graph_view.set_legend(lab_legend)
         self.inspector = Inspector()
         self.local_jacobian = LocalJacobianPanel()
         self.results = LabResults()

@@ -109,6 +109,13 @@ class BoundaryPlot(QWidget):
         rgb = region_colors(self._n_regions)   # tinted towards the background of the theme in use
         self.image.setImage(rgb[self._classes], levels=(0, 255), rect=self._image_rect)
 
+    def recolour(self):
+        """The regions and the points' outlines in the theme in use now (at once on a switch)."""
+        self.train_points.setPen(pg.mkPen(foreground(), width=1))
+        if self._classes is not None:
+            rgb = region_colors(self._n_regions)
+            self.image.setImage(rgb[self._classes], levels=(0, 255), rect=self._image_rect)
+
     def export_items(self):
         """(name, plot item) for the exporters; none without 2-D data."""
         return [] if self._grid is None else [("decision-boundary", self.plot.getPlotItem())]

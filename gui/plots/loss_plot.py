@@ -1,7 +1,7 @@
 """Loss and accuracy curves over the iterations, train and validation."""
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from .style import (
     LEFT_LABEL_ROOM,
@@ -27,10 +27,12 @@ _ACC_CURVES = {
     "val_acc": ("val_iteration", "validation", pg.mkPen(VAL_COLOR, width=1.5)),
 }
 MAX_MARKERS = 60  # validation points get markers while they are few enough to tell apart
+SIDE_BY_SIDE = 2.0   # a panel this many times wider than tall shows the two plots side by side
 
 
 class LossPlot(QWidget):
-    """Loss (data, regularisation, total, validation) above accuracy (train, validation)."""
+    """Loss (data, regularisation, total, validation) above accuracy (train, validation), or
+    beside it in a wide, short panel (presenting: each plot keeps a useful height)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,20 +63,30 @@ class LossPlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.loss_plot, 3)
-        layout.addWidget(self.acc_plot, 2)
+        self.plots = QBoxLayout(QBoxLayout.TopToBottom)
+        self.plots.addWidget(self.loss_plot, 3)
+        self.plots.addWidget(self.acc_plot, 2)
+        layout.addLayout(self.plots, 1)
         self.setMinimumSize(320, 320)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
+        side_by_side = event.size().width() >= SIDE_BY_SIDE * event.size().height()
+        direction = QBoxLayout.LeftToRight if side_by_side else QBoxLayout.TopToBottom
+        if self.plots.direction() != direction:
+            self.plots.setDirection(direction)
+            self.layout().activate()   # the plots' new widths, for the legend's columns
         self._fit_legend()
 
     def _fit_legend(self):
-        """The legend in one row when it fits the width (large text: two rows), never cut off."""
+        """The legend in one row when it fits the width, else two columns or one: never cut off."""
         entries = [sample.boundingRect().width() + label.boundingRect().width() + 12
                    for sample, label in self.legend.items]
-        wide = sum(entries) + 40 <= self.loss_plot.width() - LEFT_LABEL_ROOM
-        self.legend.setColumnCount(len(entries) if wide else 2)
+        room = self.loss_plot.width() - LEFT_LABEL_ROOM - 40
+
+        def width(n):   # the legend fills its rows first: each column is as wide as its widest entry
+            return sum(max(entries[c::n]) for c in range(min(n, len(entries))))
+        self.legend.setColumnCount(next((n for n in (len(entries), 2) if width(n) <= room), 1))
 
     def set_log_scale(self, on):
         """Linear or logarithmic loss axis (zeros, e.g. no regularisation, are left out)."""

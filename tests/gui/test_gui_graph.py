@@ -144,7 +144,9 @@ def test_clicking_a_node_selects_it_and_opens_it_in_the_inspector(window, qtbot)
     assert view.node_items[target].selected and window.inspector.node_id == target
 
 
-def test_wheel_zooms_and_fit_shows_the_whole_graph(window):
+def test_wheel_zooms_and_fit_shows_the_whole_graph(window, qtbot):
+    window.resize(1920, 1080)   # room for the whole graph at a legible size (gui.graph_camera)
+    qtbot.waitUntil(lambda: window.graph_view.width() > 1700)
     view = window.graph_view
     window.findChild(QAction, "action_fit").trigger()
     fitted = view.transform().m11()

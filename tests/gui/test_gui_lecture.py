@@ -3,7 +3,7 @@ import dataclasses
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QPalette, QScreen
 from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
 
@@ -214,3 +214,36 @@ def test_decision_regions_are_tinted_towards_the_theme_background(window):
     assert (region_colors(3).max(axis=1) < 128).all()     # dark tints under bright points
     action(window, "action_theme_light").trigger()
     assert (region_colors(3).min(axis=1) > 140).all()     # pale tints
+
+
+def test_the_decision_regions_recolour_at_once_on_a_theme_switch(window):
+    action(window, "action_theme_light").trigger()
+    window.refresh()
+    plot = window.boundary_plot
+    assert plot.boundary_image() is not None
+    assert plot.image.image.min() > 140                 # pale tints
+    action(window, "action_theme_dark").trigger()       # no redraw, no new snapshot in between
+    assert plot.image.image.max() < 128                 # dark tints already
+    assert (plot.image.image[0, 0] == region_colors(3)[plot.boundary_image()[0, 0]]).all()
+
+
+def test_presenting_at_1280_by_720_the_inspector_wraps_and_the_plots_keep_their_height(window, qtbot):
+    window.lecture.presentation.set_scale(175)
+    action(window, "action_presentation").trigger()
+    window.setWindowState(Qt.WindowNoState)   # the offscreen screen is no projector: take its size
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1280, 720))
+    for name in ("action_forward", "action_loss", "action_step_node", "action_step_node"):
+        action(window, name).trigger()
+    window.select_node(window.trainer.snapshot().active_node)
+    inspector, header = window.inspector, window.inspector.header
+    assert header.text().startswith("<span") and "node " in header.text()
+    qtbot.waitUntil(lambda: inspector.widget().width() <= inspector.viewport().width())   # no sideways scroll
+    assert header.geometry().right() <= inspector.viewport().width()
+    qtbot.waitUntil(lambda: header.heightForWidth(header.width()) <= header.height())   # all its lines
+    assert window.boundary_dock in window.tabifiedDockWidgets(window.loss_dock)   # one tab group
+    plots = window.loss_plot
+    for plot in (plots.loss_plot, plots.acc_plot):
+        box = plot.getPlotItem().getViewBox()
+        qtbot.waitUntil(lambda box=box: box.sceneBoundingRect().height() >= 100)
+    action(window, "action_presentation").trigger()
