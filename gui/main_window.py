@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
                                     self.graph_view.viewport(), (self.curvature_panel.build_plot,))
         self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_docks)
         self._build_menus()
-        self.lab = install_lab(self)   # the Lab workspace beside the trainer (gui/lab/)
+        install_lab(self)   # the Lab workspace beside the trainer (gui/lab/), built on first use
         self._shown = {}           # dock → whether it can be seen (a tabbed-away dock stays "visible")
         self.redraw = RedrawScheduler(self.app_model, self._draw_core, self._panels(), self)
         self._connect()
@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
     boundary_plot = property(lambda self: self.plot_docks.build()[1], doc="The decision boundary plot.")
     weights_plot = property(lambda self: self.plot_docks.build()[2], doc="The weights plot.")
     gradnorm_plot = property(lambda self: self.plot_docks.build()[3], doc="The gradient norms plot.")
+
+    lab = property(lambda self: self.workspaces.lab, doc="The Lab workspace (built on first use).")
 
     @property
     def trainer(self):

@@ -1,11 +1,19 @@
-"""The four plot docks' contents (and the curvature plot), built just after the window's first paint.
+"""The four plot docks' contents (and the curvature plot), built after the window's first paint.
 
 Importing pyqtgraph and building its plots takes a good part of a second, and none of them is
-needed to show the window; so the docks start empty and ``build`` fills them from the event loop
-once the window has been painted, or earlier when something asks for a plot (tests, scripts,
-exports). Until then nothing here imports pyqtgraph.
+needed to show the window; so the docks start empty. Once the window has been painted, a
+background thread imports the plot modules (Python hands the event loop the interpreter every few
+milliseconds, so clicks are not kept waiting), then the plots are built one per turn of the event
+loop. Whatever asks for a plot earlier (tests, scripts, exports, a panel shown) gets them all at
+once. Until then nothing here imports pyqtgraph.
 """
+import importlib
+import threading
+
 from PySide6.QtCore import QEvent, QObject, QTimer
+
+PLOT_MODULES = ("gui.plots", "gui.plots.curvature_plot")
+POLL_MS = 15   # how often the event loop looks whether the import thread has finished
 
 
 class PlotDocks(QObject):
@@ -17,31 +25,72 @@ class PlotDocks(QObject):
         super().__init__(painted)
         self.app_model, self.docks, self.on_built, self.later = app_model, docks, on_built, later
         self._plots = None
+        self._made = []        # the plots made so far, one per turn of the event loop
+        self._importer = None
         self._painted = painted
         self.painted = False   # the window has been painted: from now on a panel may build them
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._imported)
         painted.installEventFilter(self)
 
     @property
     def built(self):
+        """Every plot exists (and ``on_built`` has run)."""
         return self._plots is not None
 
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Paint and watched is self._painted:
             watched.removeEventFilter(self)
             self.painted = True
-            QTimer.singleShot(0, self.build)   # after this paint has reached the screen
+            QTimer.singleShot(0, self._start)   # after this paint has reached the screen
         return False
+
+    def _start(self):
+        if self.built:
+            return
+        self._importer = threading.Thread(target=_import_plot_modules, name="plot imports", daemon=True)
+        self._importer.start()
+        self._poll.start()
+
+    def _imported(self):
+        if self._importer.is_alive():
+            return
+        self._poll.stop()
+        self._build_next()
+
+    def _build_next(self):
+        """One more plot (or the curvature plot) this turn; the next one in the next turn."""
+        if self.built:
+            return
+        if self._make_one():
+            QTimer.singleShot(0, self._build_next)
+        else:
+            self._finish()
+
+    def _make_one(self):
+        """Make the next missing plot; False when none is missing."""
+        from .plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot  # pyqtgraph: not at start-up
+        makers = (LossPlot, lambda: BoundaryPlot(self.app_model), WeightsPlot, GradNormPlot, *self.later)
+        if len(self._made) == len(makers):
+            return False
+        index = len(self._made)
+        made = makers[index]()
+        if index < len(self.docks):
+            self.docks[index].setWidget(made)
+        self._made.append(made)
+        return True
+
+    def _finish(self):
+        self._poll.stop()
+        self._plots = tuple(self._made[:len(self.docks)])
+        self.on_built()
 
     def build(self):
         """The plots, made and put in their docks now if they were not yet."""
-        if self._plots is None:
-            from .plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot  # pyqtgraph: not at start-up
-            self._plots = (LossPlot(), BoundaryPlot(self.app_model), WeightsPlot(), GradNormPlot())
-            for dock, plot in zip(self.docks, self._plots):
-                dock.setWidget(plot)
-            for build in self.later:
-                build()
-            self.on_built()
+        while not self.built and self._make_one():
+            pass
+        if not self.built:
+            self._finish()
         return self._plots
 
     def __iter__(self):
@@ -51,3 +100,9 @@ class PlotDocks(QObject):
         """Forget what the plots show (a new trainer); nothing to do before they exist."""
         for plot in self._plots or ():
             plot.clear()
+
+
+def _import_plot_modules():
+    """In the import thread: load pyqtgraph and the plot modules (defining classes, no widgets)."""
+    for name in PLOT_MODULES:
+        importlib.import_module(name)

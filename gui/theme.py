@@ -180,9 +180,13 @@ class Appearance(QObject):
         app.setFont(font)   # every widget without a font of its own follows
         self.window.setStyleSheet(style_sheet(theme, font.pointSizeF()))
         self.apply_plots()
+        self.apply_graphs()
+
+    def apply_graphs(self):
+        """The graph views alone in the current theme and text scale (also one built just now)."""
         for graph in self.window.findChildren(GraphView):   # the trainer's, the lab's, the lessons'
-            graph.apply_theme(GRAPH_THEMES[theme.name])
-            graph.set_presentation_text(scale if self.presenting else None)
+            graph.apply_theme(GRAPH_THEMES[self.theme.name])
+            graph.set_presentation_text(self.text_scale if self.presenting else None)
 
     def apply_plots(self):
         """The plots alone in the current theme and text scale (also those built just now)."""

@@ -2,12 +2,13 @@
 
 While the Lab is shown the trainer's step toolbar and docks are hidden (and its step actions
 suspended), the File menu's graph export and the View menu's zoom, fit and layers actions act on
-the lab's graph, and the Lab menu is enabled.
+the lab's graph, and the Lab menu is enabled. The Lab itself is built on first use (``lab``):
+when it is shown, a lesson's lab step loads, a session brings a lab of its own, or code asks.
 """
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QStackedWidget, QTabBar
 
-from .workspace import LabWorkspace
+from .state import stored_state
 
 WORKSPACES = ("trainer", "lab")
 
@@ -15,9 +16,9 @@ WORKSPACES = ("trainer", "lab")
 class WorkspaceSwitch(QObject):
     """Shows one workspace of ``window``; ``current`` is "trainer" or "lab"."""
 
-    def __init__(self, window, lab):
+    def __init__(self, window):
         super().__init__(window)
-        self.window, self.lab = window, lab
+        self.window, self._lab = window, None
         self.trainer_central = window.centralWidget()
         self.bar = QTabBar()
         self.bar.setObjectName("workspace_switch")
@@ -30,7 +31,6 @@ class WorkspaceSwitch(QObject):
         self.lab_page.setObjectName("lab_page")
         self.lab_page.setWidgetResizable(True)
         self.lab_page.setFrameShape(QFrame.NoFrame)
-        self.lab_page.setWidget(lab)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.trainer_central)
         self.stack.addWidget(self.lab_page)
@@ -39,9 +39,42 @@ class WorkspaceSwitch(QObject):
         window.menuBar().setCornerWidget(self.bar, Qt.TopRightCorner)
         self.trainer_layout = None   # the docks and toolbars as the trainer showed them
         self.current = "trainer"
-        self.menu = None
+        self.menu = window.menuBar().addMenu("&Lab")   # filled when the Lab is built
+        self.menu.setObjectName("menu_lab")
+        self.menu.menuAction().setVisible(False)
         self.bar.currentChanged.connect(lambda index: self.show(WORKSPACES[index]))
         window.installEventFilter(self)
+        window.app_model.sig_trainer.connect(self._session_changed)
+        self._session_changed()
+
+    @property
+    def lab(self):
+        """The LabWorkspace (built now if it was not yet)."""
+        return self._lab if self._lab is not None else self._build_lab()
+
+    def _build_lab(self):
+        from .workspace import LabWorkspace  # the expression engine's GUI: not at start-up
+        window = self.window
+        self._lab = LabWorkspace(window.app_model)
+        self.lab_page.setWidget(self._lab)
+        self._lab.actions_.populate(self.menu)
+        lessons = getattr(window, "lesson_panel", None)
+        if lessons is not None:   # the lesson follows the lab's walk
+            self._lab.sig_walk.connect(lambda walk: walk is not None and lessons.lab_walk_changed(walk))
+        window.lecture.appearance.apply_graphs()   # its graph in the current theme and text scale
+        return self._lab
+
+    def _session_changed(self):
+        """Before the Lab exists: a session without a lab gets the remembered one (as the Lab would
+        give it), and a session with another lab builds the Lab, which shows it."""
+        if self._lab is not None:
+            return
+        session = self.window.app_model.session
+        stored = stored_state()
+        if session.lab is None:
+            session.lab = stored
+        elif session.lab != stored:
+            self._build_lab()   # it takes the session's lab and remembers it
 
     def eventFilter(self, watched, event):
         if watched is self.window and event.type() == QEvent.Close:
@@ -73,25 +106,17 @@ class WorkspaceSwitch(QObject):
         for label in window.status_labels.values():   # iteration, loss, …: the trainer's
             label.setVisible(not in_lab)
         window.refresh()
-        window.file_actions.graph_view = self.lab.graph_view if in_lab else window.graph_view
-        window.graph_actions.use(*((self.lab.graph_view, self.lab.actions_.expand) if in_lab
-                                   else (window.graph_view,)))
-        if self.menu is not None:
-            self.menu.menuAction().setVisible(in_lab)
+        lab = self.lab if in_lab else None
+        window.file_actions.graph_view = lab.graph_view if in_lab else window.graph_view
+        window.graph_actions.use(*((lab.graph_view, lab.actions_.expand) if in_lab else (window.graph_view,)))
+        self.menu.menuAction().setVisible(in_lab)
 
 
 def install_lab(window):
-    """Build the Lab workspace into ``window`` (after its menus): ``window.lab``, its switch
-    ``window.workspaces`` and a Lab menu; returns the LabWorkspace."""
-    lab = LabWorkspace(window.app_model)
-    window.workspaces = WorkspaceSwitch(window, lab)
-    menu = window.menuBar().addMenu("&Lab")
-    menu.setObjectName("menu_lab")
-    lab.actions_.populate(menu)
-    menu.menuAction().setVisible(False)
-    window.workspaces.menu = menu
+    """Put the workspace switch ``window.workspaces`` and its Lab menu into ``window``, after its
+    menus; the Lab itself is ``window.workspaces.lab``."""
+    window.workspaces = WorkspaceSwitch(window)
     lessons = getattr(window, "lesson_panel", None)
-    if lessons is not None:   # a lesson's lab steps load here, and the lesson follows the lab's walk
-        lessons.sig_lab_setup.connect(lambda setup: (window.workspaces.show("lab"), lab.load_setup(setup)))
-        lab.sig_walk.connect(lambda walk: walk is not None and lessons.lab_walk_changed(walk))
-    return lab
+    if lessons is not None:   # a lesson's lab steps load here
+        lessons.sig_lab_setup.connect(lambda setup: (window.workspaces.show("lab"),
+                                                     window.workspaces.lab.load_setup(setup)))

@@ -21,10 +21,7 @@ from .local_jacobian import LocalJacobianPanel
 from .results import LabResults
 from .reveal import JacobianReveal
 from .snapshot import SYMBOLS, lab_snapshot
-
-SETTINGS_KEY = "lab/state"
-DEFAULT = {"expression": "(x + y) * z", "values": "x = -2, y = 5, z = -4", "mode": "reverse",
-           "direction": "x", "expand": False}
+from .state import SETTINGS_KEY, stored_state
 
 
 class LabWorkspace(QWidget):
@@ -51,7 +48,7 @@ class LabWorkspace(QWidget):
         self.reveal = JacobianReveal()
         self._layout()
         self._connect()
-        self.set_state(_stored_state())
+        self.set_state(app_model.session.lab or stored_state())   # a session's lab, or the last run's
 
     def _layout(self):
         inspector = QSplitter(Qt.Vertical)
@@ -221,13 +218,3 @@ class LabWorkspace(QWidget):
         self.actions_.refresh(walk)
         self.sig_walk.emit(walk)
 
-
-def _stored_state():
-    """The last run's lab (QSettings), or the lecture's first example."""
-    try:
-        stored = json.loads(settings().value(SETTINGS_KEY, "") or "{}")
-    except (TypeError, ValueError):
-        stored = {}
-    if not isinstance(stored, dict):
-        stored = {}
-    return {**DEFAULT, **{k: v for k, v in stored.items() if k in DEFAULT and type(v) is type(DEFAULT[k])}}
