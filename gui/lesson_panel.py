@@ -5,6 +5,8 @@ window is what the lesson sees (``sig_snapshot`` → ``LessonRun.notice``). A la
 run's own Walk and draws it in the dock's graph; the Lab workspace, when present, calls
 ``lab_walk_changed(walk)`` after it builds or steps, and listens to ``sig_lab_setup`` to load a
 step's formula. Progress per lesson is kept in QSettings; bad lesson files go to ``sig_error``.
+The built-in course is read when first needed (``lessons``): the dock shown, a lesson started,
+or the window's after-paint work (``list_lessons``), not before the window's first paint.
 """
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
@@ -43,7 +45,7 @@ class LessonPanel(QWidget):
     def __init__(self, app_model, parent=None, lessons=None):
         super().__init__(parent)
         self.app_model = app_model
-        self.lessons = list(lessons if lessons is not None else builtin_lessons())
+        self._lessons = None
         self.run = None
         self.complete = False      # the run has passed its last step
         self._world = None
@@ -72,16 +74,35 @@ class LessonPanel(QWidget):
         self.open_action.setObjectName("action_open_lesson")
         self.open_action.setToolTip("Load a lesson file (TOML) written by an instructor.")
         self._layout()
-        self._fill_chooser()
         self._connect()
-        self._show_intro()
+        if lessons is not None:
+            self.list_lessons(lessons)
+
+    @property
+    def lessons(self):
+        """The lessons in the chooser's order (the built-in course, read now if it was not yet)."""
+        if self._lessons is None:
+            self.list_lessons()
+        return self._lessons
+
+    def list_lessons(self, lessons=None):
+        """Show ``lessons`` (default: the built-in course) in the chooser, unless some already are."""
+        if self._lessons is None:
+            self._lessons = list(lessons if lessons is not None else builtin_lessons())
+            self._fill_chooser()
+            self._show_intro()
+
+    def showEvent(self, event):
+        self.list_lessons()   # what the dock lists must be there when it is seen
+        super().showEvent(event)
 
     # ----- what the app calls ------------------------------------------------------------------
     def start(self, index=None):
         """Start (or continue at the remembered step) the lesson at ``index`` of the list."""
+        lessons = self.lessons   # listed first: ``index`` points into the chooser
         if index is not None:
             self.chooser.setCurrentIndex(index)
-        lesson = self.lessons[self.chooser.currentIndex()]
+        lesson = lessons[self.chooser.currentIndex()]
         try:
             self.run = lesson.start()
             remembered = self._remembered(lesson)

@@ -66,7 +66,8 @@ class MainWindow(QMainWindow):
                                                                        self.loss_dock)
         self.plot_docks = PlotDocks(self.app_model, (self.loss_dock, self.boundary_dock, self.weights_dock,
                                                      self.gradnorm_dock), self._plots_built,
-                                    self.graph_view.viewport(), (self.curvature_panel.build_plot,))
+                                    self.graph_view.viewport(),
+                                    (self.curvature_panel.build_plot, self.lesson_panel.list_lessons))
         self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_docks)
         self._build_menus()
         install_lab(self)   # the Lab workspace beside the trainer (gui/lab/), built on first use
