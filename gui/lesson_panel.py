@@ -92,10 +92,6 @@ class LessonPanel(QWidget):
             self._fill_chooser()
             self._show_intro()
 
-    def showEvent(self, event):
-        self.list_lessons()   # what the dock lists must be there when it is seen
-        super().showEvent(event)
-
     # ----- what the app calls ------------------------------------------------------------------
     def start(self, index=None):
         """Start (or continue at the remembered step) the lesson at ``index`` of the list."""

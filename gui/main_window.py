@@ -19,8 +19,8 @@ from .inspector import Inspector
 from .lab import install_lab
 from .lecture import install as install_lecture_tools
 from .lesson_panel import LessonPanel, raise_panel
-from .plot_docks import PlotDocks
-from .redraw import Panel, RedrawScheduler
+from .plot_docks import PlotDocks, window_panels
+from .redraw import RedrawScheduler
 from .screen_fit import scrolled
 from .setup_panel import SetupPanel
 from .status_view import StatusView
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         install_lab(self)   # the Lab workspace beside the trainer (gui/lab/), built on first use
         self._shown = {}           # dock → whether it can be seen (a tabbed-away dock stays "visible")
-        self.redraw = RedrawScheduler(self.app_model, self._draw_core, self._panels(), self)
+        self.redraw = RedrawScheduler(self.app_model, self._draw_core, window_panels(self), self)
         self._connect()
         restore_window(self, stored)
         self.refresh()
@@ -164,34 +164,6 @@ class MainWindow(QMainWindow):
             view.addAction(toggle)
         self.lecture = install_lecture_tools(self, file_menu, view)   # themes, presentation, help
 
-    def _panels(self):
-        model = self.app_model
-
-        def shown(dock):
-            return lambda: self._shown.get(dock, False)
-
-        def plot_panel(name, plot, dock, key):   # ``plot``: its property's name (built later)
-            def draw(s):
-                widget = getattr(self, plot)
-                widget.show_snapshot(s)
-                widget.repaint()
-            return Panel(name, draw, lambda s: (model.generation, key(s)),
-                         lambda: self.plot_docks.painted and self._shown.get(dock, False))
-
-        def history_length(s):
-            return len(s.history["iteration"])
-
-        inspector = Panel("inspector", lambda s: self.inspector.set_node(model.selected, s),
-                          lambda s: (model.version, model.selected), shown(self.inspector_dock))
-        return [inspector,
-                plot_panel("loss", "loss_plot", self.loss_dock, history_length),
-                plot_panel("boundary", "boundary_plot", self.boundary_dock,
-                           lambda s: (s.iteration, history_length(s))),
-                plot_panel("weights", "weights_plot", self.weights_dock,
-                           lambda s: (s.iteration, s.completed)),
-                plot_panel("gradnorm", "gradnorm_plot", self.gradnorm_dock, history_length),
-                plot_panel("curvature", "curvature_panel", self.curvature_dock, self.curvature_panel.key)]
-
     def _connect(self):
         model = self.app_model
         self.graph_view.sig_node_selected.connect(self.select_node)
@@ -202,6 +174,7 @@ class MainWindow(QMainWindow):
         self.lesson_panel.sig_panel.connect(lambda name: raise_panel(self, name))
         self.lesson_panel.sig_started.connect(self._raise_lessons)
         self.lesson_dock.toggleViewAction().triggered.connect(lambda on: on and self._raise_lessons())
+        self.lesson_dock.visibilityChanged.connect(lambda on: on and self.lesson_panel.list_lessons())
         for dock in self.findChildren(QDockWidget):
             dock.visibilityChanged.connect(lambda visible, dock=dock: self._dock_shown(dock, visible))
 

@@ -12,6 +12,8 @@ import threading
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
+from .redraw import Panel
+
 PLOT_MODULES = ("gui.plots", "gui.plots.curvature_plot")
 POLL_MS = 15   # how often the event loop looks whether the import thread has finished
 
@@ -28,9 +30,11 @@ class PlotDocks(QObject):
         self._made = []        # the plots made so far, one per turn of the event loop
         self._importer = None
         self._painted = painted
-        self.painted = False   # the window has been painted: from now on a panel may build them
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._imported)
+        # a timer, not singleShot(0): a chain of posted calls would keep the loop's timers waiting
+        self._next = QTimer(self, singleShot=True, interval=0)
+        self._next.timeout.connect(self._build_next)
         painted.installEventFilter(self)
 
     @property
@@ -41,7 +45,6 @@ class PlotDocks(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Paint and watched is self._painted:
             watched.removeEventFilter(self)
-            self.painted = True
             QTimer.singleShot(0, self._start)   # after this paint has reached the screen
         return False
 
@@ -63,7 +66,7 @@ class PlotDocks(QObject):
         if self.built:
             return
         if self._make_one():
-            QTimer.singleShot(0, self._build_next)
+            self._next.start()
         else:
             self._finish()
 
@@ -106,3 +109,34 @@ def _import_plot_modules():
     """In the import thread: load pyqtgraph and the plot modules (defining classes, no widgets)."""
     for name in PLOT_MODULES:
         importlib.import_module(name)
+
+
+def window_panels(window):
+    """The panels ``window`` redraws through its RedrawScheduler: the inspector, the four plots and
+    the curvature panel; a plot panel draws once the plots exist and while its dock can be seen."""
+    model = window.app_model
+
+    def shown(dock):
+        return lambda: window._shown.get(dock, False)
+
+    def plot_panel(name, plot, dock, key):   # ``plot``: the window's attribute (built later)
+        def draw(s):
+            widget = getattr(window, plot)
+            widget.show_snapshot(s)
+            widget.repaint()
+        return Panel(name, draw, lambda s: (model.generation, key(s)),
+                     lambda: window.plot_docks.built and window._shown.get(dock, False))
+
+    def history_length(s):
+        return len(s.history["iteration"])
+
+    inspector = Panel("inspector", lambda s: window.inspector.set_node(model.selected, s),
+                      lambda s: (model.version, model.selected), shown(window.inspector_dock))
+    return [inspector,
+            plot_panel("loss", "loss_plot", window.loss_dock, history_length),
+            plot_panel("boundary", "boundary_plot", window.boundary_dock,
+                       lambda s: (s.iteration, history_length(s))),
+            plot_panel("weights", "weights_plot", window.weights_dock,
+                       lambda s: (s.iteration, s.completed)),
+            plot_panel("gradnorm", "gradnorm_plot", window.gradnorm_dock, history_length),
+            plot_panel("curvature", "curvature_panel", window.curvature_dock, window.curvature_panel.key)]
