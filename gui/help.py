@@ -39,6 +39,9 @@ class ShortcutsOverlay(QDialog):
 
     def refresh(self):
         """Fill the table from the window's actions now (other parts add actions later)."""
+        workspaces = getattr(self.window, "workspaces", None)
+        if workspaces is not None:
+            workspaces.build_lab()   # built on first use: its shortcuts are listed too
         cells = "".join(f"<tr><td style='padding:2px 16px 2px 4px'><b>{escape(keys)}</b></td>"
                         f"<td>{escape(text)}</td></tr>" for text, keys in shortcut_rows(self.window))
         self.table.setText(f"<table>{cells}</table>")

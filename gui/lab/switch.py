@@ -50,9 +50,12 @@ class WorkspaceSwitch(QObject):
     @property
     def lab(self):
         """The LabWorkspace (built now if it was not yet)."""
-        return self._lab if self._lab is not None else self._build_lab()
+        return self.build_lab()
 
-    def _build_lab(self):
+    def build_lab(self):
+        """Build the LabWorkspace now if it was not yet, with its Lab menu; returns it."""
+        if self._lab is not None:
+            return self._lab
         from .workspace import LabWorkspace  # the expression engine's GUI: not at start-up
         window = self.window
         self._lab = LabWorkspace(window.app_model)
@@ -74,7 +77,7 @@ class WorkspaceSwitch(QObject):
         if session.lab is None:
             session.lab = stored
         elif session.lab != stored:
-            self._build_lab()   # it takes the session's lab and remembers it
+            self.build_lab()   # it takes the session's lab and remembers it
 
     def eventFilter(self, watched, event):
         if watched is self.window and event.type() == QEvent.Close:
