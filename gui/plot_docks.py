@@ -4,8 +4,9 @@ Importing pyqtgraph and building its plots takes a good part of a second, and no
 needed to show the window; so the docks start empty. Once the window has been painted, a
 background thread imports the plot modules (Python hands the event loop the interpreter every few
 milliseconds, so clicks are not kept waiting), then the plots are built one per turn of the event
-loop. Whatever asks for a plot earlier (tests, scripts, exports, a panel shown) gets them all at
-once. Until then nothing here imports pyqtgraph.
+loop (and the other after-paint work, ``later``, one per turn after them); the plot panels draw
+once all exist. Whatever asks for a plot earlier (tests, scripts, exports) gets them all at once.
+Until then nothing here imports pyqtgraph; ``window_panels`` lists the window's redrawn panels.
 """
 import importlib
 import threading
@@ -21,7 +22,8 @@ POLL_MS = 15   # how often the event loop looks whether the import thread has fi
 class PlotDocks(QObject):
     """The loss, boundary, weights and gradient-norm plots of ``docks`` (in that order); iterating
     it gives the plots, built on first use or after ``painted`` (a widget) is first painted;
-    ``later`` callables run then too (other panels' plots), and ``on_built()`` once they exist."""
+    ``later`` callables run then too, one per turn (the curvature plot, the lessons' list), and
+    ``on_built()`` once they all have."""
 
     def __init__(self, app_model, docks, on_built, painted, later=()):
         super().__init__(painted)
