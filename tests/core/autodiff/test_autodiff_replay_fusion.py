@@ -92,3 +92,27 @@ def test_a_shared_product_or_transpose_is_left_to_the_per_node_replay():
     loss.backward()
     expected = [p.grad for p in ps]
     assert all(np.array_equal(a, b) for a, b in zip(expected, run(replay, ps, X, y)[:2]))
+
+
+def test_a_layer_whose_weight_gradient_would_add_in_another_order_is_not_fused():
+    # W in three layers: backward meets the inner layers' transposes between the outer layer's top
+    # and its own transpose, so fusing the outer layer would change the order of W's gradient sum
+    rng = np.random.default_rng(0)
+    W = Tensor(rng.standard_normal((4, 4)), requires_grad=True)
+    bs = [Tensor(rng.standard_normal(4), requires_grad=True) for _ in range(3)]
+    X, y = rng.standard_normal((6, 4)), rng.integers(0, 4, size=6)
+
+    def tied(X):
+        h = Tensor(X)
+        for b in bs:
+            h = F.tanh(h @ W.T + b)
+        return F.softmax_cross_entropy(h, y)
+
+    loss = tied(X)
+    fused = [[m.b is b for m in graph_layers(loss).values()].count(True) for b in bs]
+    assert fused[2] == 0 and fused[0] == 1
+    replay = Replay.record(loss, (X, y), (loss,))
+    X = rng.standard_normal((6, 4))
+    tied(X).backward()
+    expected = [p.grad for p in [W] + bs]
+    assert all(np.array_equal(a, b) for a, b in zip(expected, run(replay, [W] + bs, X, y)))
