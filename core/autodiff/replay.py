@@ -5,8 +5,9 @@ For a training loop whose graph has the same structure every iteration (the trai
 path): ``Replay.record(root, inputs, outputs)`` reads a graph built the ordinary way, before its
 backward pass; ``replay.run(*arrays)`` then computes the outputs' values for new inputs and
 accumulates the gradients into the parameters' ``.grad`` exactly as ``root.backward()`` would:
-the same array operations in the same order, so the numbers are bit-identical. The caller
-decides when the structure changed (other shapes, settings, code paths) and records again.
+the same array operations in the same order, so the numbers are bit-identical. A linear layer
+(x·Wᵀ + b, and the activation after it) runs as one step (``replay_fusion``). The caller decides
+when the structure changed (other shapes, settings, code paths) and records again.
 """
 import numpy as np
 
@@ -28,10 +29,11 @@ class Replay:
         self._template = template   # slot → constant value (None for slots filled per run)
         self._feeds = feeds         # slot numbers of the inputs, in the order run() takes them
         self._params = params       # (slot, Tensor) of the parameters: their .data is read per run
-        # per op: (kind, forward fn, input slots, params, fed params (name, input), out slot, index)
+        # per op or FusedLayer: (kind, forward fn, input slots, params, fed params (name, input), out
+        # slot, index)
         self._forward = forward
-        # per node from the root: a parameter's slot, or an op's (out slot, (rule, input slot,
-        # input shape) per input that takes a gradient, input slots, index, params or None if fed)
+        # per node from the root: a parameter's slot, a FusedLayer, or an op's (out slot, (rule, input
+        # slot, input shape) per input that takes a gradient, input slots, index, params or None if fed)
         self._backward = backward
         self._outputs = outputs     # slots whose values run() returns
         self._seed = seed           # (dtype, shape) of the root

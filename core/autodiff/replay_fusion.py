@@ -99,7 +99,7 @@ def find_layers(order, backward_order):
     found = {}
     for node in order:
         match = _layer_at(node, consumers)
-        if match is None or match.top not in position:
+        if match is None or not position.get(match.top):  # the root (position 0) starts backward
             continue
         moved = [(match.b, match.a), (match.w, match.t)] + ([(match.x, match.z)] if match.x.requires_grad
                                                              else [])

@@ -116,3 +116,16 @@ def test_a_layer_whose_weight_gradient_would_add_in_another_order_is_not_fused()
     tied(X).backward()
     expected = [p.grad for p in [W] + bs]
     assert all(np.array_equal(a, b) for a, b in zip(expected, run(replay, [W] + bs, X, y)))
+
+
+def test_a_layer_that_is_the_root_runs_node_by_node():
+    W, b = params(widths=(3, 1))
+    X = np.ones((1, 3))
+    out = Tensor(X) @ W.T + b  # shape (1, 1): backward starts at the layer's sum
+    assert graph_layers(out) == {}
+    replay = Replay.record(out, (X,), (out,))
+    out.backward()
+    expected = [W.grad, b.grad]
+    W.grad = b.grad = None
+    replay.run(X)
+    assert np.array_equal(W.grad, expected[0]) and np.array_equal(b.grad, expected[1])
