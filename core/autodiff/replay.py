@@ -5,13 +5,15 @@ For a training loop whose graph has the same structure every iteration (the trai
 path): ``Replay.record(root, inputs, outputs)`` reads a graph built the ordinary way, before its
 backward pass; ``replay.run(*arrays)`` then computes the outputs' values for new inputs and
 accumulates the gradients into the parameters' ``.grad`` exactly as ``root.backward()`` would:
-the same array operations in the same order, so the numbers are bit-identical. The caller
-decides when the structure changed (other shapes, settings, code paths) and records again.
+the same array operations in the same order, so the numbers are bit-identical. A linear layer
+(x·Wᵀ + b, and the activation after it) runs as one step (``replay_fusion``). The caller decides
+when the structure changed (other shapes, settings, code paths) and records again.
 """
 import numpy as np
 
 from .backward import _accumulate_leaf, _owner, toposort
 from .namespaces import numpy_ns
+from .replay_fusion import find_layers
 from .state import state
 from .tensor import Tensor
 
@@ -27,10 +29,11 @@ class Replay:
         self._template = template   # slot → constant value (None for slots filled per run)
         self._feeds = feeds         # slot numbers of the inputs, in the order run() takes them
         self._params = params       # (slot, Tensor) of the parameters: their .data is read per run
-        # per op: (kind, forward fn, input slots, params, fed params (name, input), out slot, index)
+        # per op or FusedLayer: (kind, forward fn, input slots, params, fed params (name, input), out
+        # slot, index)
         self._forward = forward
-        # per node from the root: a parameter's slot, or an op's (out slot, (rule, input slot,
-        # input shape) per input that takes a gradient, input slots, index, params or None if fed)
+        # per node from the root: a parameter's slot, a FusedLayer, or an op's (out slot, (rule, input
+        # slot, input shape) per input that takes a gradient, input slots, index, params or None if fed)
         self._backward = backward
         self._outputs = outputs     # slots whose values run() returns
         self._seed = seed           # (dtype, shape) of the root
@@ -48,6 +51,10 @@ class Replay:
         if root._prim is None:
             raise ReplayError("the root is a leaf: there is no graph to replay")
         order = toposort(root, include_constants=True)
+        backward_order = list(reversed(toposort(root)))
+        layers = find_layers(order, backward_order)  # top node → a layer that runs as one step
+        inside = {m for match in layers.values() for m in match.members if m is not match.top}
+        fused = {}  # top node → its FusedLayer
         slot = {}
         template, params = [], []
         feeds = [None] * len(inputs)
@@ -84,16 +91,23 @@ class Replay:
                              for p in node._parents)
             template.append(None)
             slot[node] = len(template) - 1
-            forward.append((prim.forward, prim.saves, in_slots, node._params, fed, slot[node],
-                            len(forward)))
+            if node in layers:
+                fused[node] = layers[node].step(slot)
+                forward.append((FUSED, fused[node].forward, (), {}, (), slot[node], len(forward)))
+            elif node not in inside:
+                forward.append(_lean(prim.forward, prim.saves, in_slots, node._params, fed, slot[node],
+                                     len(forward)))
         fed_inputs = {k for entry in forward for _, k in entry[4]}
         if any(k is None and i not in fed_inputs for i, k in enumerate(feeds)):
             raise ReplayError("an input does not enter the graph")
         index_of = {entry[5]: entry[6] for entry in forward}
         backward = []
-        for node in reversed(toposort(root)):
+        for node in backward_order:
             if node._prim is None:
                 backward.append(slot[node])
+                continue
+            if node in fused or node in inside:  # a layer runs as one step, where its top was
+                backward.extend([fused[node]] if node in fused else [])
                 continue
             index = index_of[slot[node]]
             _, _, ins, node_params, fed, _, _ = forward[index]
@@ -101,7 +115,7 @@ class Replay:
             targets = tuple((node._prim.vjps[i], slot[p], p.data.shape) for i, p in enumerate(node._parents)
                             if isinstance(p, Tensor) and p.requires_grad)
             backward.append((slot[node], targets, ins, index, None if fed else node_params))
-        return cls(template, tuple(feeds), tuple(params), tuple(_lean(entry) for entry in forward),
+        return cls(template, tuple(feeds), tuple(params), tuple(forward),
                    tuple(backward), tuple(slot[t] for t in outputs), (root.data.dtype, root.data.shape))
 
     @staticmethod
@@ -123,7 +137,9 @@ class Replay:
         run_params = {}  # op index → its parameters with this run's inputs, for ops fed an input
         ndarray, asarray = np.ndarray, np.asarray
         for kind, fn, in_slots, params, fed, out, index in self._forward:
-            if kind == BINARY:
+            if kind == FUSED:
+                value = fn(vals)
+            elif kind == BINARY:
                 value = fn(vals[in_slots[0]], vals[in_slots[1]])
             elif kind == UNARY:
                 value = fn(vals[in_slots[0]])
@@ -155,6 +171,9 @@ class Replay:
                 if g is not None:
                     _accumulate_leaf(leaf_of[entry], g, False, taken)
                 continue
+            if type(entry) is not tuple:  # a FusedLayer
+                entry.backward(vals, grads)
+                continue
             out, targets, ins, index, params = entry
             g = grads[out]
             if g is None:
@@ -176,12 +195,11 @@ class Replay:
                 grads[k] = d if previous is None else previous + d
 
 
-BINARY, UNARY, SAVES, GENERAL = range(4)  # how run() calls an op's forward function
+BINARY, UNARY, SAVES, GENERAL, FUSED = range(5)  # how run() calls an op's forward function
 
 
-def _lean(entry):
+def _lean(fn, saves, in_slots, params, fed, out, index):
     """A recorded op as run() reads it: (kind, fn, input slots, params, fed, out slot, index)."""
-    fn, saves, in_slots, params, fed, out, index = entry
     plain = not saves and not params and not fed
     kind = SAVES if saves else BINARY if plain and len(in_slots) == 2 else UNARY if plain and len(
         in_slots) == 1 else GENERAL

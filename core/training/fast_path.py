@@ -3,6 +3,7 @@ bookkeeping, replaying the recorded graph (``core.autodiff.Replay``) when this s
 structure seen before, and the BLAS threads such a step deserves."""
 from .. import runtime
 from ..autodiff import Replay, ReplayError
+from .activations import fused_activations
 from .divergence import quiet_numpy
 from .phases import Phase
 
@@ -12,6 +13,7 @@ MAX_STRUCTURES = 4  # more means settings changed live: the old structures are f
 def run_iterations(trainer, n, callback, should_stop, record_last, fast_iteration):
     """``Trainer.run``'s loop (see there): recorded steps where the graph must show the iteration,
     ``fast_iteration()`` elsewhere; returns how many iterations ran."""
+    trainer._fast.watch_activations(trainer.model)
     done, recorded = 0, True  # recorded: the graph on display is that of the last iteration
     while done < n and trainer.diverged is None:
         half_done = trainer.completed not in (None, Phase.UPDATE)  # finished first, unasked
@@ -42,6 +44,15 @@ class FastPath:
 
     def __init__(self):
         self._replays = {}  # structure key → Replay, or None where the graph cannot be replayed
+        self._expanded = ()  # which of the model's fused activations are expanded
+
+    def watch_activations(self, model):
+        """Forget the recorded structures when one of ``model``'s fused activations was expanded or
+        folded since the last call: its graph is another (the app toggles them between runs)."""
+        expanded = tuple(m.expanded for m in fused_activations(model))
+        if expanded != self._expanded:
+            self._replays.clear()
+            self._expanded = expanded
 
     def clear(self):
         """Forget every recorded structure (a new model or a reset)."""

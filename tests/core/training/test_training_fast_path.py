@@ -1,0 +1,30 @@
+"""The trainer's fast path records its replay again when the graph changes shape."""
+import numpy as np
+import pytest
+
+from core.data import Dataset
+from core.nn import MLP
+from core.training import Trainer
+from core.training.activations import set_activations_expanded
+
+
+def tanh_trainer():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((60, 2)), rng.integers(0, 3, size=60)
+    return Trainer(MLP(2, [8, 8], 3, activation="tanh", seed=0), Dataset(X, y, name="t"), reg=1e-3,
+                   batch_size=20, seed=0)
+
+
+@pytest.mark.parametrize("expanded_first", [False, True])
+def test_expanding_an_activation_between_runs_trains_as_the_recorded_steps_do(expanded_first):
+    fast, stepped = tanh_trainer(), tanh_trainer()
+    for t in (fast, stepped):
+        set_activations_expanded(t.model, expanded_first)
+        t.run(4, record_last=False)
+        set_activations_expanded(t.model, not expanded_first)  # the graph's activations change
+    fast.run(6, record_last=False)
+    for _ in range(6):
+        stepped.step()
+    for (name, p), (_, q) in zip(fast.model.named_parameters(), stepped.model.named_parameters()):
+        assert np.array_equal(p.data, q.data), name
+    assert fast.history["train_loss"] == stepped.history["train_loss"]
