@@ -2,7 +2,7 @@
 
 The modules import in one direction: state → tensor → primitive → namespaces → the rule modules
 (elementwise, shape_ops, linalg, fused) → ops (Tensor's operators) → backward → graph,
-transforms, gradcheck, replay.
+transforms, gradcheck, replay_fusion → replay.
 """
 from . import ops
 from .backward import BackwardStep, backward_steps, gradients, toposort
