@@ -12,24 +12,27 @@ MAX_STRUCTURES = 4  # more means settings changed live: the old structures are f
 
 def run_iterations(trainer, n, callback, should_stop, record_last, fast_iteration):
     """``Trainer.run``'s loop (see there): recorded steps where the graph must show the iteration,
-    ``fast_iteration()`` elsewhere; returns how many iterations ran."""
-    trainer._fast.watch_activations(trainer.model)
+    ``fast_iteration()`` elsewhere; returns how many iterations ran. BLAS's thread limit and
+    numpy's quiet error state are entered once for the whole loop, not per iteration."""
+    fast = trainer._fast
+    fast.watch_activations(trainer.model)
     done, recorded = 0, True  # recorded: the graph on display is that of the last iteration
-    while done < n and trainer.diverged is None:
-        half_done = trainer.completed not in (None, Phase.UPDATE)  # finished first, unasked
-        stop = not half_done and should_stop is not None and should_stop()
-        if stop and (recorded or not record_last):
-            break
-        if half_done or (record_last and (done == n - 1 or stop)):
-            trainer.step()
-            recorded = True
-        else:
-            with quiet_numpy():
+    with runtime.limit_blas(fast.threads(trainer.model, trainer.sampler.batch_size
+                                         or trainer.dataset.n_train)), quiet_numpy():
+        while done < n and trainer.diverged is None:
+            half_done = trainer.completed not in (None, Phase.UPDATE)  # finished first, unasked
+            stop = not half_done and should_stop is not None and should_stop()
+            if stop and (recorded or not record_last):
+                break
+            if half_done or (record_last and (done == n - 1 or stop)):
+                trainer.step()
+                recorded = True
+            else:
                 fast_iteration()
-            recorded = False
-        done += 1
-        if callback:
-            callback(trainer)
+                recorded = False
+            done += 1
+            if callback:
+                callback(trainer)
     return done
 
 
@@ -38,13 +41,21 @@ class FastPath:
     shown) fast: builds it the ordinary way once per structure, then replays it; the numbers are
     bit-identical either way.
 
-    The structure key is the batch shape, λ, whether the loss is expanded and the parameter
-    Tensors; one Replay per key, as an epoch's last minibatch may be smaller.
+    The structure key is the batch shape, λ and whether the loss is expanded (a trainer's model
+    keeps its parameter Tensors); one Replay per key, as an epoch's last minibatch may be smaller.
     """
 
     def __init__(self):
         self._replays = {}  # structure key → Replay, or None where the graph cannot be replayed
         self._expanded = ()  # which of the model's fused activations are expanded
+        self._threads = {}  # batch rows → the BLAS threads of a step (the model's layers are fixed)
+
+    def threads(self, model, rows):
+        """``blas_threads(model, rows)``, worked out once per batch size."""
+        threads = self._threads
+        if rows not in threads:
+            threads[rows] = blas_threads(model, rows)
+        return threads[rows]
 
     def watch_activations(self, model):
         """Forget the recorded structures when one of ``model``'s fused activations was expanded or
@@ -57,6 +68,7 @@ class FastPath:
     def clear(self):
         """Forget every recorded structure (a new model or a reset)."""
         self._replays.clear()
+        self._threads.clear()
 
     def step(self, key, forward, X, y):
         """(graph, values): forward and, on a replay, backward into the parameters' ``.grad``.

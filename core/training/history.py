@@ -119,10 +119,10 @@ def grad_norms(named_parameters):
     return np.sqrt(np.array(squares, dtype=np.float64)).tolist()
 
 
-def record_iteration(history, iteration, metrics, lr, named_parameters, val=None):
-    """Append one finished iteration: its metrics, learning rate, gradient norms and, when
-    ``val`` ({"loss", "accuracy"}) is given, the validation result."""
-    names = tuple([name for name, _ in named_parameters])
+def record_iteration(history, iteration, metrics, lr, named_parameters, names, val=None):
+    """Append one finished iteration: its metrics, learning rate, gradient norms (``names``: the
+    parameters' names, a tuple) and, when ``val`` ({"loss", "accuracy"}) is given, the validation
+    result."""
     history.append_row(names, [iteration, metrics["loss"], metrics["data_loss"], metrics["reg_loss"],
                         metrics["accuracy"], lr] + grad_norms(named_parameters))
     if val is not None:

@@ -5,7 +5,6 @@ No Qt. The app calls ``step_phase()``, ``step_node()``, ``step()`` or ``run(n)``
 """
 import numpy as np
 
-from .. import runtime
 from ..autodiff import backward_steps
 from ..catalog import LOSSES, choose
 from ..data import BatchSampler
@@ -13,7 +12,7 @@ from ..optim import SGD
 from . import objective, session_state, settings
 from .checkpoints import CheckpointRing, Rewind, recover, restorable
 from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, update_report
-from .fast_path import FastPath, blas_threads, run_iterations
+from .fast_path import FastPath, run_iterations
 from .gradient_check import check_gradient
 from .history import new_history, record_iteration
 from .iteration import IterationRecord, batch_metrics
@@ -39,6 +38,8 @@ class Trainer(Rewind):
         self.sampler = BatchSampler(dataset.n_train, batch_size, seed)
         self._expand_loss = bool(expand_loss)
         self._fast = FastPath()
+        self._params = model.named_parameters()  # (the model keeps its parameter Tensors)
+        self._names = tuple([name for name, _ in self._params])
         self.config = None  # the TrainerConfig it was built from, when there is one
         self.reset_point = {"model": model.state_dict(), "optimizer": self.optimizer.state_dict(),
                             "sampler": self.sampler.state_dict()}
@@ -162,9 +163,8 @@ class Trainer(Rewind):
         ``should_stop()`` ends the run early (up to one iteration more than it allowed); without,
         the graph stays the last recorded one (Play between frames). BLAS threads: by the work."""
         check_alive(self._diverged)
-        n = settings.iterations(n)
-        with runtime.limit_blas(blas_threads(self.model, self.sampler.batch_size or self.dataset.n_train)):
-            return run_iterations(self, n, callback, should_stop, record_last, self._fast_iteration)
+        return run_iterations(self, settings.iterations(n), callback, should_stop, record_last,
+                              self._fast_iteration)
 
     def state_dict(self):
         """Everything needed to continue bit-identically; see ``session_state.trainer_state``."""
@@ -231,8 +231,7 @@ class Trainer(Rewind):
         self.graph_current = False
         X, y, checkpoint = self._next_batch()
         self.optimizer.zero_grad()
-        params = self.model.named_parameters()  # (once: the key, the update and the history read them)
-        key = (X.shape, self._reg, self._expand_loss, tuple([id(p) for _, p in params]))
+        key = (X.shape, self._reg, self._expand_loss)
         graph, (scores, data_loss, reg_loss, loss) = self._fast.step(key, self._forward, X, y)
         metrics = batch_metrics(scores, y, data_loss, reg_loss, loss)
         if not np.isfinite(metrics["loss"]):  # show the graph that diverged; a session restarts it
@@ -246,9 +245,9 @@ class Trainer(Rewind):
             return
         if graph is not None:
             graph[3].backward()
-        self._apply_update(record=False, params=params)
+        self._apply_update(record=False)
         if self._diverged is None:
-            self._record(metrics, params)
+            self._record(metrics)
 
     def _next_batch(self):
         """X, y and the sampler's state before them (what a session saved in this iteration keeps)."""
@@ -261,8 +260,8 @@ class Trainer(Rewind):
         return objective.forward(self.model, X, y, lambda s, t: self.data_loss(s, t, fused), self._reg, shown)
 
 
-    def _apply_update(self, record, params=None):
-        params = self.model.named_parameters() if params is None else params
+    def _apply_update(self, record):
+        params = self._params
         broken = guarded_step(self.optimizer, params, record, keep_backup=record or not restorable(self))
         if broken is not None:
             self._diverged = recover(self, update_report(self._it, broken, self.iteration))
@@ -270,11 +269,11 @@ class Trainer(Rewind):
         self.iteration += 1
         return {name: u for (name, _), u in zip(params, self.optimizer.last_update)} if record else {}
 
-    def _record(self, metrics, params=None):
+    def _record(self, metrics):
         due = self.dataset.n_val and (self.iteration % self.eval_interval == 0 or self.iteration == 1)
         val = self.evaluate(self.dataset.X_val, self.dataset.y_val) if due else None
         record_iteration(self.history, self.iteration, metrics, float(self.optimizer.lr),
-                         params or self.model.named_parameters(), val)
+                         self._params, self._names, val)
 
     def _diverge_in_graph(self, where):
         self._diverged = recover(self, graph_report(self._it, self.upstream, where, self.iteration))
@@ -282,7 +281,7 @@ class Trainer(Rewind):
     def _start_fresh(self):
         self._fast.clear()
         self.iteration = 0
-        self.history = new_history(name for name, _ in self.model.named_parameters())
+        self.history = new_history(self._names)
         self._diverged = None
         self.checkpoints = CheckpointRing()
         self._preview()
