@@ -11,7 +11,7 @@ from ..data import BatchSampler
 from ..optim import SGD
 from . import objective, session_state, settings
 from .checkpoints import CheckpointRing, Rewind, recover, restorable
-from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, update_report
+from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, shared_buffer, update_report
 from .fast_path import FastPath, run_iterations
 from .gradient_check import check_gradient
 from .history import new_history, record_iteration
@@ -40,6 +40,7 @@ class Trainer(Rewind):
         self._fast = FastPath()
         self._params = model.named_parameters()  # (the model keeps its parameter Tensors)
         self._names = tuple([name for name, _ in self._params])
+        self._shared = shared_buffer(self._params)  # (one finiteness check for every parameter)
         self.config = None  # the TrainerConfig it was built from, when there is one
         self.reset_point = {"model": model.state_dict(), "optimizer": self.optimizer.state_dict(),
                             "sampler": self.sampler.state_dict()}
@@ -259,10 +260,9 @@ class Trainer(Rewind):
         fused = not self._expand_loss
         return objective.forward(self.model, X, y, lambda s, t: self.data_loss(s, t, fused), self._reg, shown)
 
-
     def _apply_update(self, record):
         params = self._params
-        broken = guarded_step(self.optimizer, params, record, keep_backup=record or not restorable(self))
+        broken = guarded_step(self.optimizer, params, record, record or not restorable(self), self._shared)
         if broken is not None:
             self._diverged = recover(self, update_report(self._it, broken, self.iteration))
             return {}
