@@ -1,4 +1,6 @@
 """Per-iteration training records, stored compactly: one growable numpy array per quantity."""
+import math
+
 import numpy as np
 
 BASE_KEYS = ("iteration", "train_loss", "data_loss", "reg_loss", "train_acc", "lr",
@@ -112,11 +114,10 @@ def grad_norm_key(name):
 
 
 def grad_norms(named_parameters):
-    """Euclidean norm of each parameter's gradient (0 where there is none), in one pass: the
-    squared norms first, then one vectorised square root (correctly rounded, as each alone)."""
-    vdot = np.vdot
-    squares = [0.0 if p.grad is None else vdot(p.grad, p.grad) for _, p in named_parameters]
-    return np.sqrt(np.array(squares, dtype=np.float64)).tolist()
+    """Euclidean norm of each parameter's gradient (0 where there is none), as Python floats: the
+    square root of a dot product (math.sqrt rounds correctly, as numpy's does, without an array)."""
+    vdot, sqrt = np.vdot, math.sqrt
+    return [0.0 if p.grad is None else sqrt(vdot(p.grad, p.grad)) for _, p in named_parameters]
 
 
 def record_iteration(history, iteration, metrics, lr, named_parameters, names, val=None):

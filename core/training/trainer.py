@@ -254,7 +254,8 @@ class Trainer(Rewind):
         """X, y and the sampler's state before them (what a session saved in this iteration keeps)."""
         checkpoint = self.sampler.checkpoint()
         index = self.sampler.next_indices()
-        return self.dataset.X_train[index], self.dataset.y_train[index], checkpoint
+        # (take: the same copies as indexing, in half the time for a small batch)
+        return self.dataset.X_train.take(index, axis=0), self.dataset.y_train.take(index), checkpoint
 
     def _forward(self, X, y, shown=True):
         fused = not self._expand_loss
