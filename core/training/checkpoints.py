@@ -11,6 +11,7 @@ import numpy as np
 
 from ..limits import MAX_CHECKPOINT_BYTES
 from .divergence import quiet_numpy
+from .fast_path import fast_iteration
 from .phases import Phase
 
 FAST_EVERY = 10      # run() copies the state every 10th iteration (≈1 % of a step; bench/checkpoints.py)
@@ -148,7 +149,7 @@ def restore_start(trainer, iteration):
         with quiet_numpy():
             for step_lr in lrs:
                 trainer.optimizer.lr = step_lr
-                trainer._fast_iteration()
+                fast_iteration(trainer)
     finally:
         trainer.replaying = False
     trainer.optimizer.lr, trainer.reg = lr, reg

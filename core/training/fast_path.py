@@ -1,18 +1,21 @@
 """The trainer's fast path: ``Trainer.run``'s loop, a step's forward and backward without per-node
 bookkeeping, replaying the recorded graph (``core.autodiff.Replay``) when this step has a
 structure seen before, and the BLAS threads such a step deserves."""
+import math
+
 from .. import runtime
 from ..autodiff import Replay, ReplayError
 from .activations import fused_activations
 from .divergence import quiet_numpy
+from .iteration import IterationRecord, batch_metrics
 from .phases import Phase
 
 MAX_STRUCTURES = 4  # more means settings changed live: the old structures are forgotten
 
 
-def run_iterations(trainer, n, callback, should_stop, record_last, fast_iteration):
+def run_iterations(trainer, n, callback, should_stop, record_last):
     """``Trainer.run``'s loop (see there): recorded steps where the graph must show the iteration,
-    ``fast_iteration()`` elsewhere; returns how many iterations ran. BLAS's thread limit and
+    ``fast_iteration(trainer)`` elsewhere; returns how many iterations ran. BLAS's thread limit and
     numpy's quiet error state are entered once for the whole loop, not per iteration."""
     fast = trainer._fast
     fast.watch_activations(trainer.model)
@@ -28,12 +31,38 @@ def run_iterations(trainer, n, callback, should_stop, record_last, fast_iteratio
                 trainer.step()
                 recorded = True
             else:
-                fast_iteration()
+                fast_iteration(trainer)
                 recorded = False
             done += 1
             if callback:
                 callback(trainer)
     return done
+
+
+def fast_iteration(trainer):
+    """One iteration of ``trainer`` without per-node bookkeeping (the graph on display stays the
+    last recorded one), bit-identical to stepping it phase by phase."""
+    trainer.checkpoints.capture(trainer, fast=True)
+    trainer.graph_current = False
+    X, y, checkpoint = trainer._next_batch()
+    trainer.optimizer.zero_grad()
+    key = (X.shape, trainer.reg, trainer.expand_loss)
+    graph, (scores, data_loss, reg_loss, loss) = trainer._fast.step(key, trainer._forward, X, y)
+    metrics = batch_metrics(scores, y, data_loss, reg_loss, loss)
+    if not math.isfinite(metrics["loss"]):  # show the graph that diverged; a session restarts it
+        trainer.optimizer.zero_grad()  # (the replay's backward ran; the ordinary path stops here)
+        scores, _, _, loss = trainer._forward(X, y)
+        trainer._it = IterationRecord(X, y, trainer.sampler.state_dict(checkpoint), metrics)
+        trainer._it.trace(scores, loss)
+        trainer.graph_current = True
+        trainer.completed = Phase.LOSS
+        trainer._diverge_in_graph("forward")
+        return
+    if graph is not None:
+        graph[3].backward()
+    trainer._apply_update(record=False)
+    if trainer.diverged is None:
+        trainer._record(metrics)
 
 
 class FastPath:

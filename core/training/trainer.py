@@ -164,8 +164,7 @@ class Trainer(Rewind):
         ``should_stop()`` ends the run early (up to one iteration more than it allowed); without,
         the graph stays the last recorded one (Play between frames). BLAS threads: by the work."""
         check_alive(self._diverged)
-        return run_iterations(self, settings.iterations(n), callback, should_stop, record_last,
-                              self._fast_iteration)
+        return run_iterations(self, settings.iterations(n), callback, should_stop, record_last)
 
     def state_dict(self):
         """Everything needed to continue bit-identically; see ``session_state.trainer_state``."""
@@ -226,29 +225,6 @@ class Trainer(Rewind):
         self.completed = Phase.UPDATE
         if self._diverged is None:
             self._record(self._it.metrics)
-
-    def _fast_iteration(self):
-        self.checkpoints.capture(self, fast=True)
-        self.graph_current = False
-        X, y, checkpoint = self._next_batch()
-        self.optimizer.zero_grad()
-        key = (X.shape, self._reg, self._expand_loss)
-        graph, (scores, data_loss, reg_loss, loss) = self._fast.step(key, self._forward, X, y)
-        metrics = batch_metrics(scores, y, data_loss, reg_loss, loss)
-        if not np.isfinite(metrics["loss"]):  # show the graph that diverged; a session restarts it
-            self.optimizer.zero_grad()  # (the replay's backward ran; the ordinary path stops here)
-            scores, _, _, loss = self._forward(X, y)
-            self._it = IterationRecord(X, y, self.sampler.state_dict(checkpoint), metrics)
-            self._it.trace(scores, loss)
-            self.graph_current = True
-            self.completed = Phase.LOSS
-            self._diverge_in_graph("forward")
-            return
-        if graph is not None:
-            graph[3].backward()
-        self._apply_update(record=False)
-        if self._diverged is None:
-            self._record(metrics)
 
     def _next_batch(self):
         """X, y and the sampler's state before them (what a session saved in this iteration keeps)."""
