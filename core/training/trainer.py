@@ -24,7 +24,8 @@ class Trainer(Rewind):
     """Trains ``model`` on ``dataset`` one phase, one node or many iterations at a time.
     ``reset_point`` holds the state dicts ``reset()`` returns to, ``checkpoints`` recent ones;
     ``graph_current`` whether the graph on display is the last iteration's (not after
-    ``run(n, record_last=False)``)."""
+    ``run(n, record_last=False)``). The model's parameter arrays become views of one buffer (same
+    values; ``divergence.shared_buffer``), so that an update is checked and applied in one go."""
 
     def __init__(self, model, dataset, loss="softmax", optimizer=None, reg=0.0, batch_size=None,
                  seed=0, eval_interval=10, margin=1.0, expand_loss=False):
