@@ -183,6 +183,18 @@ def test_the_first_window_fits_a_1366_by_768_screen(qtbot, dialogs, monkeypatch)
     assert QGuiApplication.primaryScreen() is not None
 
 
+def test_at_first_start_the_graph_keeps_its_share_once_the_plots_exist(qtbot, dialogs, monkeypatch):
+    laptop = QRect(0, 0, 1366, 728)   # 768 less a panel
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: laptop)
+    from gui import MainWindow
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.plot_docks.built)   # their minimum sizes arrive after the first paint
+    qtbot.waitUntil(lambda: w.graph_view.height() >= 0.28 * w.height())   # 124 of 696 px before
+    assert w.inspector_dock.height() <= 360   # the bottom row as low as its plots allow
+
+
 def test_the_first_geometry_is_the_preferred_size_or_what_fits():
     assert first_geometry(QRect(0, 0, 1920, 1080)).size().toTuple() == (1280, 800)
     small = first_geometry(QRect(0, 0, 1280, 720))
