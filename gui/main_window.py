@@ -25,7 +25,7 @@ from .screen_fit import scrolled
 from .setup_panel import SetupPanel
 from .status_view import StatusView
 from .step_actions import StepActions
-from .window_settings import restore_window, save_window, stored_config
+from .window_settings import first_layout, restore_window, save_window, stored_config
 
 STATUS_MS = 5000
 
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self._shown = {}           # dock → whether it can be seen (a tabbed-away dock stays "visible")
         self.redraw = RedrawScheduler(self.app_model, self._draw_core, window_panels(self), self)
         self._connect()
-        restore_window(self, stored)
+        self._first_layout = restore_window(self, stored)
         self.refresh()
 
     # the plots are built just after the first paint, or when first asked for (gui.plot_docks)
@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
         """The plots exist now: in the current theme, and drawn at their next turn."""
         if hasattr(self, "redraw"):
             self.lecture.appearance.apply_plots()
+            if getattr(self, "_first_layout", False) and not self.lecture.presentation.on:   # unset: too early
+                first_layout(self)
             self.redraw.forget()
             self.redraw.panels_changed()
 

@@ -12,6 +12,9 @@ DEFAULT_SCALE = 175
 SCALE_KEY = "presentation/scale"
 PANEL_SHARE = 0.42   # of the screen's height for the docks under the graph while presenting
 PANEL_MIN_HEIGHT = 160   # presenting, the plots may shrink this far so that the graph gets room
+# presenting, the plots' tabs name them in a word each, so that the five fit whole at 175 %
+SHORT_TITLES = {"loss_dock": "Loss", "gradnorm_dock": "Gradients", "curvature_dock": "Curvature",
+                "boundary_dock": "Boundary", "weights_dock": "Weights"}
 
 
 class Presentation(QObject):
@@ -25,7 +28,7 @@ class Presentation(QObject):
         self.stored = stored
         scale = int(stored.value(SCALE_KEY, DEFAULT_SCALE) or DEFAULT_SCALE)
         self.scale = scale if scale in SCALES else DEFAULT_SCALE
-        self._saved = None   # (dock layout, window state, panel minimum heights) from before
+        self._saved = None   # (dock layout, window state, panel minimum heights, titles) from before
         self.action = QAction("&Presentation mode", window, checkable=True)
         self.action.setObjectName("action_presentation")
         self.action.setShortcut(QKeySequence("F5"))
@@ -89,12 +92,15 @@ class Presentation(QObject):
         if on and not self.on:
             panels = [w for dock in window.findChildren(QDockWidget) for w in dock.findChildren(QWidget)
                       if w.minimumHeight() > PANEL_MIN_HEIGHT]
+            docks = window.findChildren(QDockWidget)
             self._saved = (window.saveState(), window.windowState(),
-                           {panel: panel.minimumHeight() for panel in panels})
+                           {panel: panel.minimumHeight() for panel in panels},
+                           {dock: dock.windowTitle() for dock in docks})
             for panel in panels:
                 panel.setMinimumHeight(PANEL_MIN_HEIGHT)
-            for dock in window.findChildren(QDockWidget):   # the tabs name them: height to the plots
+            for dock in docks:   # the tabs name them: height to the plots
                 dock.setTitleBarWidget(QWidget(dock))
+                dock.setWindowTitle(SHORT_TITLES.get(dock.objectName(), dock.windowTitle()))
             window.setup_dock.hide()
             window.lesson_dock.hide()   # the View menu brings it back
             for dock in (window.boundary_dock, window.weights_dock):   # one tab group of plots
@@ -106,16 +112,17 @@ class Presentation(QObject):
             window.installEventFilter(self)   # full screen arrives later, as a resize
             self.arrange()
         elif not on and self.on:
-            layout, state, minimum_heights = self._saved
+            layout, state, minimum_heights, titles = self._saved
             self._saved = None
             window.removeEventFilter(self)
             window.boundary_plot.set_compact(False)
             for panel, height in minimum_heights.items():
                 panel.setMinimumHeight(height)
-            for dock in window.findChildren(QDockWidget):
+            for dock, title in titles.items():
                 bar = dock.titleBarWidget()
                 dock.setTitleBarWidget(None)
                 bar.deleteLater()
+                dock.setWindowTitle(title)
             window.setWindowState(state)
             self.appearance.set_presenting(False)
             window.restoreState(layout)

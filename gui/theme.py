@@ -116,6 +116,14 @@ QDockWidget {{ font-size: {point_size:.1f}pt; }}
     color: {theme.banner_text}; border: 1px solid {theme.banner_border}; font-weight: bold; }}
 QToolButton[next="true"] {{ background: {theme.next_background}; color: {theme.next_text};
     border: 1px solid {theme.next_border}; border-radius: 4px; font-weight: bold; }}
+""" + (_PROJECTOR_INDICATORS.format(theme=theme) if theme is PROJECTOR else "")
+
+
+# Fusion draws a check box's frame a shade off the window colour: on the projector's black, none
+_PROJECTOR_INDICATORS = """
+QCheckBox::indicator {{ width: 0.9em; height: 0.9em; border: 2px solid {theme.border};
+    background: {theme.base}; }}
+QCheckBox::indicator:checked {{ background: {theme.highlight}; }}
 """
 
 

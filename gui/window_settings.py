@@ -19,21 +19,30 @@ def stored_config(stored):
 
 def restore_window(window, stored):
     """The stored geometry and dock layout (else a first layout that fits the screen), speed and
-    the expanded-loss toggle."""
+    the expanded-loss toggle; returns whether this was the first layout (nothing stored)."""
     geometry = stored.value("geometry")
-    if isinstance(geometry, QByteArray) and window.restoreGeometry(geometry):
+    first = not (isinstance(geometry, QByteArray) and window.restoreGeometry(geometry))
+    if first:
+        fit_to_screen(window)
+        first_layout(window)
+    else:
         state = stored.value("window_state")
         if isinstance(state, QByteArray):
             window.restoreState(state)
-    else:
-        fit_to_screen(window)
-        window.resizeDocks([window.inspector_dock, window.loss_dock, window.boundary_dock],
-                           [500, 390, 390], Qt.Horizontal)
-        window.resizeDocks([window.inspector_dock], [330], Qt.Vertical)
     speed = str(stored.value("speed", ""))
     if speed == "max" or speed.isdigit():
         window.steps.set_speed(None if speed == "max" else int(speed))
     window.action_expand_loss.setChecked(stored.value("expand_loss") in (True, "true"))
+    return first
+
+
+def first_layout(window):
+    """The first start's dock sizes: the bottom row as low as its plots allow, the graph the rest.
+    Applied again once the plots exist (built after the first paint), whose minimum sizes would
+    otherwise have the dock area grow at the graph's expense."""
+    window.resizeDocks([window.inspector_dock, window.loss_dock, window.boundary_dock],
+                       [500, 390, 390], Qt.Horizontal)
+    window.resizeDocks([window.inspector_dock], [330], Qt.Vertical)
 
 
 def save_window(window, stored):

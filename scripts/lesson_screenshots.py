@@ -54,6 +54,8 @@ def main():
     window = MainWindow()
     window.resize(*SIZE)
     window.show()
+    while not window.plot_docks.built:   # the plots are built just after the first paint
+        settle(50)
     settle()
     panel = window.lesson_panel
     panel.start(COURSE.index("gates"))      # first, beside the app's own spiral network

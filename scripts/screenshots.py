@@ -55,6 +55,8 @@ def main():
     window = MainWindow()
     window.resize(1366, 768)
     window.show()
+    while not window.plot_docks.built:   # the plots are built just after the first paint
+        settle(50)
     settle()
 
     trigger(window, "action_forward", "action_loss")

@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QPalette, QScreen
-from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
+from PySide6.QtWidgets import QApplication, QCheckBox, QDockWidget, QMessageBox, QTabBar
 
 import core
 from core.training import TrainerConfig, build_trainer
@@ -183,6 +183,18 @@ def test_the_first_window_fits_a_1366_by_768_screen(qtbot, dialogs, monkeypatch)
     assert QGuiApplication.primaryScreen() is not None
 
 
+def test_at_first_start_the_graph_keeps_its_share_once_the_plots_exist(qtbot, dialogs, monkeypatch):
+    laptop = QRect(0, 0, 1366, 728)   # 768 less a panel
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: laptop)
+    from gui import MainWindow
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.plot_docks.built)   # their minimum sizes arrive after the first paint
+    qtbot.waitUntil(lambda: w.graph_view.height() >= 0.28 * w.height())   # 124 of 696 px before
+    assert w.inspector_dock.height() <= 360   # the bottom row as low as its plots allow
+
+
 def test_the_first_geometry_is_the_preferred_size_or_what_fits():
     assert first_geometry(QRect(0, 0, 1920, 1080)).size().toTuple() == (1280, 800)
     small = first_geometry(QRect(0, 0, 1280, 720))
@@ -242,8 +254,33 @@ def test_presenting_at_1280_by_720_the_inspector_wraps_and_the_plots_keep_their_
     assert header.geometry().right() <= inspector.viewport().width()
     qtbot.waitUntil(lambda: header.heightForWidth(header.width()) <= header.height())   # all its lines
     assert window.boundary_dock in window.tabifiedDockWidgets(window.loss_dock)   # one tab group
+    tabs = next(bar for bar in window.findChildren(QTabBar) if "Boundary" in _tab_texts(bar))
+    texts = _tab_texts(tabs)
+    assert {"Loss", "Gradients", "Curvature", "Boundary", "Weights"} <= set(texts)
+    qtbot.waitUntil(lambda: all(tabs.tabRect(i).width() >= tabs.tabSizeHint(i).width()
+                                for i in range(tabs.count())))   # every title whole, none elided
     plots = window.loss_plot
     for plot in (plots.loss_plot, plots.acc_plot):
         box = plot.getPlotItem().getViewBox()
         qtbot.waitUntil(lambda box=box: box.sceneBoundingRect().height() >= 100)
+    action(window, "action_presentation").trigger()
+    assert (window.loss_dock.windowTitle(), window.boundary_dock.windowTitle()) == \
+        ("Loss and accuracy", "Decision boundary")   # the full titles are back
+
+
+def _tab_texts(bar):
+    return [bar.tabText(i) for i in range(bar.count())]
+
+
+def test_a_check_box_shows_its_box_on_the_projectors_black(window, qtbot):
+    def brightest_of_an_empty_check_box():
+        box = QCheckBox(window.inspector)   # no text: only the indicator is drawn
+        box.adjustSize()
+        image = box.grab().toImage()
+        box.deleteLater()
+        return max(image.pixelColor(x, y).lightness()
+                   for x in range(image.width()) for y in range(image.height()))
+
+    action(window, "action_presentation").trigger()
+    assert brightest_of_an_empty_check_box() > 200   # a white frame on black
     action(window, "action_presentation").trigger()
