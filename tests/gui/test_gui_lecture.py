@@ -171,25 +171,27 @@ def test_quit_in_the_file_menu_closes_the_window(window):
     assert not window.isVisible()
 
 
-def test_the_first_window_fits_a_1366_by_768_screen(qtbot, dialogs, monkeypatch):
-    laptop = QRect(0, 0, 1366, 728)   # 768 less a panel
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: laptop)
+LAPTOP = QRect(0, 0, 1366, 728)   # 768 less a panel
+
+
+def _first_window_on_a_laptop(qtbot, monkeypatch):
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: LAPTOP)
     from gui import MainWindow
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
-    assert laptop.contains(w.frameGeometry()) or (w.width() <= 1366 and w.height() <= 728 - 32)
+    return w
+
+
+def test_the_first_window_fits_a_1366_by_768_screen(qtbot, dialogs, monkeypatch):
+    w = _first_window_on_a_laptop(qtbot, monkeypatch)
+    assert LAPTOP.contains(w.frameGeometry()) or (w.width() <= 1366 and w.height() <= 728 - 32)
     assert w.minimumSizeHint().height() <= 728 - 32
     assert QGuiApplication.primaryScreen() is not None
 
 
 def test_at_first_start_the_graph_keeps_its_share_once_the_plots_exist(qtbot, dialogs, monkeypatch):
-    laptop = QRect(0, 0, 1366, 728)   # 768 less a panel
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: laptop)
-    from gui import MainWindow
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
+    w = _first_window_on_a_laptop(qtbot, monkeypatch)
     qtbot.waitUntil(lambda: w.plot_docks.built)   # their minimum sizes arrive after the first paint
     qtbot.waitUntil(lambda: w.graph_view.height() >= 0.28 * w.height())   # 124 of 696 px before
     assert w.inspector_dock.height() <= 360   # the bottom row as low as its plots allow
