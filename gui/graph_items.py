@@ -6,8 +6,7 @@ then only re-coloured and re-texted, so redrawing at 30 Hz stays cheap.
 import html
 from contextlib import contextmanager
 
-import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -17,7 +16,8 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from .array_view import fmt, gradient_colour, range_text, shape_text, summary_lines
+from .array_view import shape_text
+from .graph_stats import GradientLooks, gradient_range, value_lines
 from .graph_theme import GraphTheme
 
 DEFAULT_THEME = GraphTheme()
@@ -88,6 +88,7 @@ class NodeItem:
         self.glow.hide()
         self.box = QGraphicsPathItem(outline)
         self.box.setZValue(2)
+        self.box.setCacheMode(QGraphicsItem.DeviceCoordinateCache)   # a frame of Play changes only its text
         self.box.setPos(x, y)
         self.box.setData(NODE_ID, node.id)
         self.box.setCursor(Qt.PointingHandCursor)
@@ -106,7 +107,7 @@ class NodeItem:
         for item in self.value_text:
             item.setBrush(theme.colour("text"))
         self.pending = self.selected = False
-        self._look = None
+        self._look = self._grad_rgb = None
         scene.addItem(self.glow)
         scene.addItem(self.box)
         self.set_state(value=None, upstream=None, pending=False, done=False, active=False,
@@ -175,15 +176,17 @@ class NodeItem:
         elif upstream is not None and summed > 1:
             second = f"= sum of the {summed} edges"
         else:
-            second = "" if upstream is None else range_text(upstream)
+            second = "" if upstream is None else gradient_range(upstream)
         self._set_text(self.grad_text[1], second)
         colour = looks.colour(upstream)
-        look = (colour.rgb(), pending, done, active, selected, alarm)
-        if look == self._look:
+        if colour.rgb() != self._grad_rgb:
+            self._grad_rgb = colour.rgb()
+            for item in self.grad_text:
+                item.setBrush(colour.darker(125))   # text needs more contrast than a line
+        look = (pending, done, active, selected, alarm)
+        if look == self._look:   # the box as it was (Play's frames): its cached pixmap stays valid
             return
         self._look = look
-        for item in self.grad_text:
-            item.setBrush(colour.darker(125))   # text needs more contrast than a line
         self.pending = pending
         fill = "pending_fill" if pending else "done_fill" if done else "node_fill"
         self.box.setBrush(self.theme.colour(fill))
@@ -193,7 +196,7 @@ class NodeItem:
 
     def _set_lines(self, items, prefix, a):
         """The value and, on the line below, its range."""
-        first, second = ("", "") if a is None else summary_lines(a)
+        first, second = ("", "") if a is None else value_lines(a)
         self._set_text(items[0], f"{prefix} {first}" if first else "")
         self._set_text(items[1], second)
 
@@ -247,6 +250,7 @@ class EdgeItem:
             head = [end, end + QPointF(-8, -4), end + QPointF(-8, 4)]
         self.theme = theme
         self.path = QGraphicsPathItem(path)
+        self.bounds = path.boundingRect().adjusted(-10, -10, 10, 10)   # with the widest pen and the head
         self.path.setZValue(0)
         self.glow = QGraphicsPathItem(path)
         self.glow.setZValue(-1)
@@ -314,16 +318,41 @@ class EdgeItem:
         return best
 
 
+class _PaintCount(QObject):
+    """Counts the paint events of the widget it watches."""
+
+    def __init__(self, widget):
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Paint:
+            self.count += 1
+        return False
+
+
 def repaint_now(view):
-    """Paint ``view``'s scene now, once: its queued changes first (else they would paint the
-    whole frame a second time in the next turn of the event loop), then the viewport."""
+    """Paint ``view``'s scene now, once. Processing the scene's queued changes paints them at once
+    (Qt sends the window's pending update request from there), so the viewport is repainted only
+    when that painted nothing: painting it again would double a frame's cost while playing."""
+    viewport = view.viewport()
+    counter = viewport.findChild(_PaintCount)
+    if counter is None:
+        counter = _PaintCount(viewport)
+    before = counter.count
     QCoreApplication.sendPostedEvents(view.scene(), QEvent.MetaCall)
-    view.viewport().repaint()
+    if counter.count == before:
+        viewport.repaint()
 
 
 @contextmanager
 def uncached(scene):
-    """``scene``'s items drawn without their pixmap caches (an export: an SVG gets real text)."""
+    """``scene``'s items drawn without their pixmap caches (an export: an SVG gets real text), and
+    whatever Play left out of sight shown (``GraphView.show_deferred``)."""
+    for view in scene.views():
+        if getattr(view, "deferred", None):
+            view.show_deferred(everything=True)
     cached = [item for item in scene.items() if item.cacheMode() != QGraphicsItem.NoCache]
     for item in cached:
         item.setCacheMode(QGraphicsItem.NoCache)
@@ -336,41 +365,6 @@ def uncached(scene):
 
 def _area(rect):
     return 0.0 if rect.isEmpty() else rect.width() * rect.height()
-
-
-class GradientLooks:
-    """One frame's gradients: each array's colour and norm, worked out once (most edges carry the
-    very array that is their source node's ∂L). The arrays are held, so their ids stay theirs."""
-
-    def __init__(self):
-        self._seen = {}   # id → [array, colour, norm]
-
-    def _entry(self, g):
-        entry = self._seen.get(id(g))
-        if entry is None:
-            entry = self._seen[id(g)] = [g, None, None]
-        return entry
-
-    def colour(self, g):
-        """``gradient_colour(g)``."""
-        entry = self._entry(g)
-        if entry[1] is None:
-            entry[1] = gradient_colour(g)
-        return entry[1]
-
-    def norm(self, g):
-        """‖g‖ as a float."""
-        entry = self._entry(g)
-        if entry[2] is None:   # in memory order, and not through BLAS: vdot copies a transposed
-            a = np.asarray(g).ravel(order="K")   # array, and its threads spin on a busy machine
-            entry[2] = float(np.sqrt(np.einsum("i,i->", a, a)))
-        return entry[2]
-
-    def norm_text(self, a):
-        """A gradient in a box: the number for a scalar, else its norm ‖a‖ (as on the edges)."""
-        if np.size(a) == 1:
-            return fmt(np.asarray(a).reshape(()))
-        return f"‖{fmt(self.norm(a))}‖"
 
 
 def _smooth(points):

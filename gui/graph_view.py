@@ -9,6 +9,7 @@ keeps the active node and its neighbours in sight.
 Clicking a node selects it (``sig_node_selected``).
 """
 import math
+from functools import partial
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
@@ -23,6 +24,7 @@ from .graph_items import DEFAULT_THEME, NODE_ID, EdgeItem, GradientLooks, NodeIt
 from .graph_layout import Spacing, layout
 from .graph_legend import trainer_legend
 from .graph_theme import theme_from
+from .redraw import paced_frame
 
 MIN_EDGE_WIDTH, MAX_EDGE_WIDTH = 1.2, 7.0
 PENDING_STAGES = {Phase.FORWARD: ("input", "parameter", "model"), Phase.LOSS: ("loss",),
@@ -58,6 +60,7 @@ class GraphView(QGraphicsView):
         self.shown_as = {}     # id of a node inside a collapsed layer → the layer's node id
         self.expand_all, self.expanded = False, set()   # layers (by output id) opened one by one
         self._last = None      # the arguments of the last show_snapshot, to redraw on a change
+        self.deferred = []     # (scene rect, show) left out of sight by Play's frames (show_deferred)
         self.camera = Camera(self)
         self.gradient_symbol = "∂L"   # what the nodes write before their gradient (the lab's own)
         self.legend_text = trainer_legend   # (theme, gradient symbol) → the legend's HTML
@@ -162,23 +165,52 @@ class GraphView(QGraphicsView):
             for i in n.inputs:
                 if i is not None:
                     fan_out[i] += 1
+        shown = self._shown_rect() if paced_frame() else None   # Play: what is in sight, first
+        deferred = []
         for node in graph:
             item = self.node_items[node.id]
-            item.set_shape(node)
             value, step = node.value, None
             if updated and node.stage == "parameter" and node.name in snapshot.last_update:
                 value = snapshot.parameters.get(node.name, value)   # after Update: the new values
                 step = snapshot.last_update[node.name].get("step")
-            item.set_state(
-                looks=looks, value=value, upstream=node.upstream, pending=node.id in pending,
-                done=node.id in done, active=node.id == active,
+            show = partial(
+                _show_node, item, node, looks=looks, value=value, upstream=node.upstream,
+                pending=node.id in pending, done=node.id in done, active=node.id == active,
                 selected=node.id == self.selected, alarm=node.id == culprit, step=step,
                 summed=fan_out[node.id] if node.id == active else 0, symbol=self.gradient_symbol)
-        self._update_edges(by_id, active, looks)
+            rect = item.scene_rect()
+            if shown is None or node.id == active or shown.intersects(rect):
+                show()
+            else:
+                deferred.append((rect, show))
+        self._update_edges(by_id, active, looks, shown, deferred)
+        self.deferred = deferred
+
+    def _shown_rect(self):
+        """The part of the scene in sight, and a margin."""
+        return self.mapToScene(self.viewport().rect()).boundingRect().adjusted(-24, -24, 24, 24)
+
+    def show_deferred(self, everything=False):
+        """Show what Play's frames left out of sight and is in sight now (or ``everything``): such
+        a frame re-texts only the boxes and edges in sight (at 128×3 most of the graph is not),
+        and the rest follows when the view moves (``paintEvent``) or play stops (a full redraw)."""
+        shown = None if everything else self._shown_rect()
+        left = []
+        for rect, show in self.deferred:
+            if shown is None or shown.intersects(rect):
+                show()
+            else:
+                left.append((rect, show))
+        self.deferred = left
+
+    def paintEvent(self, event):
+        if self.deferred:   # the view moved (pan, zoom, resize): what came into sight first
+            self.show_deferred()
+        super().paintEvent(event)
 
     def _build(self, graph, names):
         self.scene().clear()
-        self.node_items, self.edge_items = {}, {}
+        self.node_items, self.edge_items, self.deferred = {}, {}, []
         s = self.spacing
         positions, routes = layout(graph, s)
         for node in graph:
@@ -218,7 +250,7 @@ class GraphView(QGraphicsView):
         stages = PENDING_STAGES[snapshot.phase]
         return frozenset(i for i, n in by_id.items() if n.stage in stages)
 
-    def _update_edges(self, by_id, active, looks):
+    def _update_edges(self, by_id, active, looks, shown, deferred):
         grads = {}
         for key in self.edge_items:
             consumer, k = key
@@ -234,7 +266,12 @@ class GraphView(QGraphicsView):
                 size = 0.0
             else:   # log of the norm, relative to the graph's smallest and largest
                 size = (math.log10(norm) - lo) / (hi - lo) if hi > lo else 0.5
-            edge.set_gradient(g, MIN_EDGE_WIDTH + size * (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH), looks)
+            show = partial(edge.set_gradient, g, MIN_EDGE_WIDTH + size * (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH),
+                           looks)
+            if shown is None or shown.intersects(edge.bounds):
+                show()
+            else:
+                deferred.append((edge.bounds, show))
             if active is not None and g is not None and active in (src, key[0]):
                 sent = key[0] == active
                 edge.set_mark(looks.norm_text(g), sent=sent, boxes=self.boxes)
@@ -336,3 +373,8 @@ def _culprit(snapshot):
     if diverged.get("node_id") is not None:
         return diverged["node_id"]
     return next((n.id for n in snapshot.graph if n.name == diverged.get("node")), None)
+
+
+def _show_node(item, node, **state):
+    item.set_shape(node)
+    item.set_state(**state)

@@ -28,6 +28,14 @@ PANEL_WAIT_S = 1.5     # a panel waits at most this long for the budget while pl
 CREDIT_CAP_S = 0.03    # panel drawing time saved up while there was nothing to draw
 MAX_DEBT_S = 0.1       # panel drawing time owed at most (one drawn after waiting is partly forgiven)
 
+_paced = False   # a frame of Play is being drawn now (paced_frame)
+
+
+def paced_frame():
+    """Whether the frame being drawn now is one of Play's: a view may then leave what is out of
+    sight for later, since the scheduler draws everything in full once play stops."""
+    return _paced
+
 
 class Panel:
     """A view drawn from snapshots: ``draw(snapshot)``; ``key(snapshot)`` changes when its content
@@ -198,11 +206,16 @@ class RedrawScheduler(QObject):
         self._schedule()
 
     def _draw_core(self):
+        global _paced
         start = time.perf_counter()
         self.core_dirty = self.frame_recorded = False
         self.frame_snapshot = self.snapshot_of()
-        with limit_blas(1):   # a frame's sums are small: a second BLAS thread only spins on a busy core
-            self.core(self.frame_snapshot)
+        _paced = self.pacing
+        try:
+            with limit_blas(1):   # a frame's sums are small: a second BLAS thread only spins on a busy core
+                self.core(self.frame_snapshot)
+        finally:
+            _paced = False
         end = time.perf_counter()
         if self.pacing:   # frames evenly spaced, and together within GRAPH_SHARE of the time
             interval = max(FRAME_S, (end - start) / GRAPH_SHARE)
