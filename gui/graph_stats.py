@@ -51,9 +51,9 @@ class GradientLooks:
     def norm(self, g):
         """‖g‖ as a float."""
         entry = self._entry(g)
-        if entry[2] is None:   # in memory order, and not through BLAS: vdot copies a transposed
-            a = np.asarray(g).ravel(order="K")   # array, and its threads spin on a busy machine
-            entry[2] = float(np.sqrt(np.einsum("i,i->", a, a)))
+        if entry[2] is None:   # in memory order (no copy of a transposed array), as ``np.linalg.norm``
+            a = np.asarray(g).ravel(order="K")   # sums it: a frame runs BLAS on one thread (gui.redraw)
+            entry[2] = float(np.sqrt(np.dot(a, a))) if a.dtype.type in _REDUCED else float(np.linalg.norm(a))
         return entry[2]
 
     def norm_text(self, a):

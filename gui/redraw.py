@@ -88,6 +88,8 @@ class RedrawScheduler(QObject):
         """The trainer changed: draw the core ``now`` (after a click) or soon (while playing)."""
         if now:
             self._draw_core()
+        elif self.core_dirty and self.timer.isActive():
+            return   # Play's next chunk: its frame is scheduled already, and the tick looks again
         else:
             self.core_dirty = True
         self._schedule()
