@@ -33,3 +33,20 @@ def test_while_playing_the_panels_draw_the_latest_snapshot_only(window, qtbot):
     window.redraw.flush()
     assert drawn[-1] == window.trainer.iteration == points(window.loss_plot)
     assert len(drawn) < window.trainer.iteration / 10   # no backlog: most iterations never drawn
+
+
+def test_only_plays_frames_are_paced_and_pausing_draws_the_graph_in_full(window, qtbot):
+    from gui.redraw import paced_frame
+    paced = []
+    core = window.redraw.core
+    window.redraw.core = lambda snapshot: (paced.append(paced_frame()), core(snapshot))
+    window.steps.set_speed(None)
+    window.app_model.set_playing(True)
+    qtbot.waitUntil(lambda: window.trainer.iteration >= 200, timeout=20_000)
+    window.app_model.set_playing(False)
+    assert True in paced and paced[-1] is False and not paced_frame()
+    view = window.graph_view
+    assert view.deferred == []
+    snapshot = window.snapshot()
+    loss = view.node_items[view.shown_as.get(snapshot.loss_node, snapshot.loss_node)]
+    assert loss.value_text[0].text().startswith("= ")

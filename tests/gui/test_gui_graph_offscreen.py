@@ -1,0 +1,105 @@
+"""While Play's frames are paced, the graph re-texts only the boxes and edges in sight; the rest
+follows when the view moves, on an export, and on the next frame that is not paced. A frame
+paints the viewport once."""
+import pytest
+from PySide6.QtCore import QEvent, QObject
+
+import gui.graph_view
+from core.training import TrainerConfig, build_trainer
+from gui.graph_items import repaint_now, uncached
+from gui.graph_view import GraphView
+
+
+def texts(view):
+    return {i: [t.text() for t in item.value_text + item.grad_text] for i, item in view.node_items.items()}
+
+
+def pens(view):
+    return {key: (edge.path.pen().color().rgb(), edge.path.pen().widthF())
+            for key, (_, edge) in view.edge_items.items()}
+
+
+class Paints(QObject):
+    def __init__(self, widget):
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        self.count += event.type() == QEvent.Paint
+        return False
+
+
+@pytest.fixture
+def snapshots():
+    trainer = build_trainer(TrainerConfig())
+    trainer.run(3)
+    first = trainer.snapshot()
+    trainer.run(40)
+    return first, trainer.snapshot()
+
+
+def small_view(qtbot, snapshot):
+    view = GraphView()
+    qtbot.addWidget(view)
+    view.resize(360, 240)   # at a legible scale only part of the graph fits
+    view.show_snapshot(snapshot, highlight_next=False)
+    paints = Paints(view.viewport())
+    view.show()
+    qtbot.waitUntil(lambda: paints.count > 0)   # painted: repaint() paints at once from now on
+    return view
+
+
+def reference(qtbot, snapshot):
+    view = small_view(qtbot, snapshot)
+    return texts(view), pens(view)
+
+
+def test_a_paced_frame_re_texts_what_is_in_sight_and_the_rest_when_it_comes_into_view(
+        qtbot, snapshots, monkeypatch):
+    first, second = snapshots
+    now_texts, now_pens = reference(qtbot, second)
+    view = small_view(qtbot, first)
+    before = texts(view)
+    monkeypatch.setattr(gui.graph_view, "paced_frame", lambda: True)
+    view.show_snapshot(second, highlight_next=False)
+    shown = texts(view)
+    in_sight = view.mapToScene(view.viewport().rect()).boundingRect()
+    stale = [i for i in shown if shown[i] != now_texts[i]]
+    assert stale and len(stale) < len(shown)
+    assert all(shown[i] == before[i] and not in_sight.intersects(view.node_items[i].scene_rect())
+               for i in stale)
+    assert any(shown[i] == now_texts[i] != before[i] for i in shown)   # in sight: the new numbers
+
+    target = view.node_items[stale[0]]
+    view.centerOn(target.scene_rect().center())   # a pan brings it into view: painted current
+    view.viewport().repaint()
+    assert texts(view)[stale[0]] == now_texts[stale[0]]
+
+    with uncached(view.scene()):   # an export draws the whole scene: everything current
+        assert texts(view) == now_texts and pens(view) == now_pens
+    assert view.deferred == []
+
+
+def test_a_frame_that_is_not_paced_shows_everything(qtbot, snapshots, monkeypatch):
+    first, second = snapshots
+    now_texts, now_pens = reference(qtbot, second)
+    view = small_view(qtbot, first)
+    monkeypatch.setattr(gui.graph_view, "paced_frame", lambda: True)
+    view.show_snapshot(second, highlight_next=False)
+    assert view.deferred
+    monkeypatch.setattr(gui.graph_view, "paced_frame", lambda: False)
+    view.show_snapshot(second, highlight_next=False)
+    assert view.deferred == [] and texts(view) == now_texts and pens(view) == now_pens
+
+
+def test_repaint_now_paints_the_viewport_once(qtbot, snapshots):
+    first, second = snapshots
+    view = small_view(qtbot, first)
+    repaint_now(view)
+    paints = Paints(view.viewport())
+    view.show_snapshot(second, highlight_next=False)   # changed items: painted with the scene's changes
+    repaint_now(view)
+    assert paints.count == 1
+    repaint_now(view)                                  # nothing changed: painted all the same
+    assert paints.count == 2
