@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel
 
+from core.runtime import limit_blas
 from core.training import Phase
 from core.training.graph_groups import collapse, lecture_names, linear_groups
 
@@ -144,7 +145,9 @@ class GraphView(QGraphicsView):
         if structure != self.structure:
             self._build(graph, lecture_names(groups))
             self.structure = structure
-        with np.errstate(all="ignore"):   # a diverged run shows its NaN/Inf, without warnings
+        # a diverged run shows its NaN/Inf, without warnings; the sums on one BLAS thread, so that a
+        # norm reads the same in every frame and no second thread spins on a busy core
+        with np.errstate(all="ignore"), limit_blas(1):
             self._update(snapshot, graph, highlight_next, self.shown_as.get(active, active))
         self.camera.follow(snapshot, self.shown_as.get(active, active))
 
@@ -196,11 +199,12 @@ class GraphView(QGraphicsView):
         and the rest follows when the view moves (``paintEvent``) or play stops (a full redraw)."""
         shown = None if everything else self._shown_rect()
         left = []
-        for rect, show in self.deferred:
-            if shown is None or shown.intersects(rect):
-                show()
-            else:
-                left.append((rect, show))
+        with np.errstate(all="ignore"), limit_blas(1):
+            for rect, show in self.deferred:
+                if shown is None or shown.intersects(rect):
+                    show()
+                else:
+                    left.append((rect, show))
         self.deferred = left
 
     def paintEvent(self, event):
