@@ -12,10 +12,12 @@ from core.nn import (
     ReLU,
     SoftmaxClassifier,
     build_model,
+    evaluate_spec,
     hinge_loss,
     l2_penalty,
     softmax_loss,
 )
+from core.nn.models import EVALUATE_ROWS
 
 MODELS = {
     "mlp": lambda: MLP(2, [16, 16], 3),
@@ -228,3 +230,11 @@ def test_torch_weights_load_into_our_model():
     X = np.random.default_rng(0).standard_normal((4, 2))
     with torch.no_grad():
         np.testing.assert_allclose(model(X).data, net(torch.from_numpy(X)).numpy(), rtol=1e-12)
+
+
+def test_evaluate_spec_on_a_plot_grid_in_blocks_gives_the_models_own_scores():
+    model = MLP(2, [128, 128, 128], 3, seed=4)
+    X = np.random.default_rng(5).uniform(-2, 2, (EVALUATE_ROWS * 3 + 17, 2))   # a last, short block
+    with no_grad():
+        whole = model(X).data
+    np.testing.assert_array_equal(evaluate_spec(model.spec(), model.state_dict(), X), whole)
