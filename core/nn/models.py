@@ -140,9 +140,11 @@ def build_model(spec, seed=0):
     raise ValueError(f"build_model: unknown model type {kind!r}; choose one of {', '.join(MODEL_TYPES)}")
 
 
-# Rows evaluated together: a block's activations (1,024 × 128 floats, 1 MB) stay in the cache,
-# where the 10,000 rows of a plot's grid at once make every elementwise op stream 10 MB arrays
-# through memory (a third slower at 128×3). Each row's scores are its own, whatever the block.
+# Rows evaluated together, at most: a block's activations (1,024 × 128 floats, 1 MB) stay in the
+# cache, where the 10,000 rows of a plot's grid at once make every elementwise op stream 10 MB
+# arrays through memory (a third slower at 128×3). Each row's scores are its own; BLAS may round
+# a block's sums differently in the last bit (it picks its kernel by size), hence blocks of equal
+# size, never a short last one.
 EVALUATE_ROWS = 1024
 
 
@@ -155,7 +157,8 @@ def evaluate_spec(spec, parameters, X):
     with no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if len(X) <= EVALUATE_ROWS:
             return model(X).data
-        return np.concatenate([model(X[i:i + EVALUATE_ROWS]).data for i in range(0, len(X), EVALUATE_ROWS)])
+        blocks = np.array_split(X, -(-len(X) // EVALUATE_ROWS))
+        return np.concatenate([model(block).data for block in blocks])
 
 
 __all__ = ["Sequential", "MLP", "LinearSVM", "SoftmaxClassifier", "build_model", "MODEL_TYPES",

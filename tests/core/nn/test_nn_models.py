@@ -232,9 +232,12 @@ def test_torch_weights_load_into_our_model():
         np.testing.assert_allclose(model(X).data, net(torch.from_numpy(X)).numpy(), rtol=1e-12)
 
 
-def test_evaluate_spec_on_a_plot_grid_in_blocks_gives_the_models_own_scores():
+@pytest.mark.parametrize("rows", [EVALUATE_ROWS, EVALUATE_ROWS * 3 + 17, 10_000])
+def test_evaluate_spec_on_a_plot_grid_in_blocks_gives_the_models_own_scores(rows):
     model = MLP(2, [128, 128, 128], 3, seed=4)
-    X = np.random.default_rng(5).uniform(-2, 2, (EVALUATE_ROWS * 3 + 17, 2))   # a last, short block
+    X = np.random.default_rng(5).uniform(-2, 2, (rows, 2))
     with no_grad():
         whole = model(X).data
-    np.testing.assert_array_equal(evaluate_spec(model.spec(), model.state_dict(), X), whole)
+    scores = evaluate_spec(model.spec(), model.state_dict(), X)
+    np.testing.assert_allclose(scores, whole, rtol=1e-13, atol=1e-13)
+    np.testing.assert_array_equal(scores.argmax(axis=1), whole.argmax(axis=1))
