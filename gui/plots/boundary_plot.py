@@ -13,6 +13,7 @@ from .style import add_legend, class_colors, foreground, make_plot, region_color
 GRID = 100       # the class regions are evaluated on a GRID×GRID raster
 MARGIN = 0.15    # around the data, as a fraction of its extent
 MAX_DRAWN = 4000  # points drawn per set (train, validation); beyond, an even sample, said so
+REFINED_FROM = 4096   # parameters: a larger model's regions are classified coarse to fine (grid_classes)
 
 
 class BoundaryPlot(QWidget):
@@ -104,8 +105,10 @@ class BoundaryPlot(QWidget):
         if key == self._key:
             return  # same model, same weights, same regions: nothing to compute
         self._key = key
-        scores = evaluate_spec(snapshot.model_spec, snapshot.parameters, self._grid)
-        self._classes = scores.argmax(axis=1).reshape(GRID, GRID)
+        spec, parameters = snapshot.model_spec, snapshot.parameters
+        costly = sum(np.size(p) for p in parameters.values()) >= REFINED_FROM
+        self._classes = grid_classes(lambda X: evaluate_spec(spec, parameters, X).argmax(axis=1),
+                                     *self._grid, step=2 if costly else 1)
         rgb = region_colors(self._n_regions)   # tinted towards the background of the theme in use
         self.image.setImage(rgb[self._classes], levels=(0, 255), rect=self._image_rect)
 
@@ -168,10 +171,8 @@ class BoundaryPlot(QWidget):
 
     def _set_grid(self, rect):
         self._rect = rect
-        xs = np.linspace(rect.left(), rect.right(), GRID)
-        ys = np.linspace(rect.top(), rect.bottom(), GRID)
-        gx, gy = np.meshgrid(xs, ys)
-        self._grid = np.column_stack([gx.ravel(), gy.ravel()])
+        self._grid = (np.linspace(rect.left(), rect.right(), GRID),   # x1 and x2 of its points
+                      np.linspace(rect.top(), rect.bottom(), GRID))
         # pixel centres on the grid points
         step_x, step_y = rect.width() / (GRID - 1), rect.height() / (GRID - 1)
         self._image_rect = QRectF(rect.left() - step_x / 2, rect.top() - step_y / 2,
@@ -263,6 +264,51 @@ def drawn_points(X, y, brushes, limit=MAX_DRAWN):
         keep = np.linspace(0, len(X) - 1, limit).astype(np.intp)
         X, y = X[keep], y[keep]
     return {"pos": X, "brush": [brushes[k] for k in y]}
+
+
+def grid_classes(classify, xs, ys, step=2):
+    """The class ``classify(points)`` gives each point of the grid xs × ys (rows along ys), for a
+    fraction of the model evaluations: the points every ``step``-th row and column first, then,
+    point by point, every cell (between neighbouring sampled points) within one cell of a change
+    of class; the other cells are one class, their corners'. The same picture as classifying
+    every point wherever no region is narrower than ``step`` grid steps between sampled points
+    (a 128×3 MLP's regions at 100×100 take 42 % of the points). ``step`` 1: every point at once."""
+    n_y, n_x = len(ys), len(xs)
+    rows = np.unique(np.r_[np.arange(0, n_y, step), n_y - 1])
+    cols = np.unique(np.r_[np.arange(0, n_x, step), n_x - 1])
+    gx, gy = np.meshgrid(xs[cols], ys[rows])
+    corners = np.asarray(classify(np.column_stack([gx.ravel(), gy.ravel()]))).reshape(len(rows), len(cols))
+    if len(rows) == n_y and len(cols) == n_x or len(rows) < 2 or len(cols) < 2:
+        return corners
+    classes = np.full((n_y, n_x), -1, dtype=np.intp)
+    classes[np.ix_(rows, cols)] = corners
+    top_left = corners[:-1, :-1]
+    mixed = ((top_left != corners[1:, :-1]) | (top_left != corners[:-1, 1:])
+             | (top_left != corners[1:, 1:]))
+    near = mixed.copy()   # and the cells next to them (a thin region between sampled points)
+    near[1:] |= mixed[:-1]
+    near[:-1] |= mixed[1:]
+    near[:, 1:] |= near[:, :-1].copy()
+    near[:, :-1] |= near[:, 1:].copy()
+    (row_cell, row_ends), (col_cell, col_ends) = _cells(rows, n_y), _cells(cols, n_x)
+    evaluate = near[np.ix_(row_cell, col_cell)]   # in a cell near a change, or on its edge:
+    evaluate |= (row_ends >= 0)[:, None] & near[np.ix_(np.maximum(row_ends, 0), col_cell)]
+    evaluate |= (col_ends >= 0)[None, :] & near[np.ix_(row_cell, np.maximum(col_ends, 0))]
+    evaluate &= classes < 0
+    if evaluate.any():
+        r, c = np.nonzero(evaluate)
+        classes[r, c] = classify(np.column_stack([xs[c], ys[r]]))
+    rest = classes < 0   # inside cells of one class
+    classes[rest] = top_left[np.ix_(row_cell, col_cell)][rest]
+    return classes
+
+
+def _cells(lattice, n):
+    """For each of n points along an axis: the cell (between neighbouring lattice points) it lies
+    in or starts, and the one it ends where it is a lattice point inside the axis (else -1)."""
+    points = np.arange(n)
+    cell = np.clip(np.searchsorted(lattice, points, side="right") - 1, 0, len(lattice) - 2)
+    return cell, np.where(np.isin(points, lattice[1:-1]), cell - 1, -1)
 
 
 def _same_rect(a, b):
