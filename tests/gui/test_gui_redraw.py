@@ -1,5 +1,12 @@
 """The one redraw scheduler: a panel that can't be seen waits, and draws the latest snapshot
 when it is shown ("latest wins")."""
+import time
+from types import SimpleNamespace
+
+from PySide6.QtCore import QObject, Signal
+
+from gui.play import FULL_SPEED_SHARE
+from gui.redraw import PANEL_WAIT_S, Panel, RedrawScheduler, paced_frame
 
 
 def points(plot):
@@ -36,7 +43,6 @@ def test_while_playing_the_panels_draw_the_latest_snapshot_only(window, qtbot):
 
 
 def test_only_plays_frames_are_paced_and_pausing_draws_the_graph_in_full(window, qtbot):
-    from gui.redraw import paced_frame
     paced = []
     core = window.redraw.core
     window.redraw.core = lambda snapshot: (paced.append(paced_frame()), core(snapshot))
@@ -50,3 +56,31 @@ def test_only_plays_frames_are_paced_and_pausing_draws_the_graph_in_full(window,
     snapshot = window.snapshot()
     loss = view.node_items[view.shown_as.get(snapshot.loss_node, snapshot.loss_node)]
     assert loss.value_text[0].text().startswith("= ")
+
+
+class FakeModel(QObject):
+    sig_snapshot = Signal(bool)
+    sig_generation = Signal()
+    sig_selected = Signal(object)
+
+    def __init__(self):
+        super().__init__()
+        self.version = 1
+        self.play = SimpleNamespace(training_share=lambda: FULL_SPEED_SHARE, frame_wanted=None)
+
+    def snapshot(self):
+        return None
+
+
+def test_while_playing_a_panel_that_would_delay_the_next_frame_draws_just_after_it(qtbot):
+    scheduler = RedrawScheduler(FakeModel(), core=lambda snapshot: None, panels=[
+        Panel("boundary", draw=lambda snapshot: None, key=lambda snapshot: 1, visible=lambda: True)])
+    now = time.perf_counter()
+    scheduler.core_dirty, scheduler.next_frame = True, now + 0.010
+    scheduler.drawn_at["boundary"] = now - 2 * PANEL_WAIT_S     # waited so long it draws on credit
+    scheduler.cost["boundary"] = 0.001                          # fits before the frame: now
+    assert scheduler._next_unit(now)[0].name == "boundary"
+    scheduler.cost["boundary"] = 0.045                          # would delay it: after the frame
+    assert scheduler._next_unit(now) == ("core", scheduler.next_frame)
+    scheduler.core_dirty = False                                # the frame drawn: its turn
+    assert scheduler._next_unit(now)[0].name == "boundary"
