@@ -39,6 +39,8 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer  # n
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from core import runtime  # noqa: E402
+
 WINDOW_TARGET = 2.0
 CLICK_TARGET = 0.050
 PLAY_RATE_TARGET = 500
@@ -220,6 +222,7 @@ def time_start():
 
 
 def main():
+    runtime.tune_allocator()   # as the app's entry point does at start-up (gui/launch.py)
     settings_dir = tempfile.mkdtemp(prefix="bench-gui-settings-")
     for fmt in (QSettings.NativeFormat, QSettings.IniFormat):
         QSettings.setPath(fmt, QSettings.UserScope, settings_dir)
