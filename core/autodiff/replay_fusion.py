@@ -74,7 +74,9 @@ class FusedLayer:
         if self.x_grad:
             _gather(grads, self.x, self.vjp_x(ns, g, z, x, wt, saved=None))
         d = self.vjp_w(ns, g, z, x, wt, saved=None)
-        _gather(grads, self.w, self.t_rule(ns, d, wt, vals[self.w], saved=None, axes=self.axes))
+        # (transpose's rule with axes=None is d.transpose(None), that is d.T: the same view)
+        _gather(grads, self.w, d.T if self.axes is None else self.t_rule(ns, d, wt, vals[self.w], saved=None,
+                                                                          axes=self.axes))
 
 
 def _gather(grads, k, d):
