@@ -189,13 +189,14 @@ class Replay:
                     continue
                 leaf, target = leaf_of[entry], into and into[entry]
                 if target is not None and leaf.grad is None and g.shape == target.shape:
-                    np.copyto(target, g)  # (cast to the parameter's dtype, as _accumulate_leaf)
+                    if g is not target:  # (a fused layer may have written it there)
+                        np.copyto(target, g)  # (cast to the parameter's dtype, as _accumulate_leaf)
                     leaf.grad = target
                 else:
                     _accumulate_leaf(leaf, g, False, taken)
                 continue
             if type(entry) is not tuple:  # a FusedLayer
-                entry.backward(vals, grads)
+                entry.backward(vals, grads, into)
                 continue
             out, targets, ins, index, params = entry
             g = grads[out]
