@@ -27,7 +27,7 @@ class Replay:
 
     def __init__(self, template, feeds, params, forward, backward, outputs, seed):
         self._template = template   # slot → constant value (None for slots filled per run)
-        self._feeds = feeds         # slot numbers of the inputs, in the order run() takes them
+        self._feeds = feeds         # per input, in the order run() takes them: the slots it fills
         self._params = params       # (slot, Tensor) of the parameters: their .data is read per run
         # per op or FusedLayer: (kind, forward fn, input slots, params, fed params (name, input), out
         # slot, index)
@@ -39,6 +39,7 @@ class Replay:
         self._seed = seed           # (dtype, shape) of the root
         self._root = backward[0][0]  # the root's slot: its entry comes first
         self._leaf_of = dict(params)
+        self._into = None, None     # the last grads_into, and its slot → array
 
     @classmethod
     def record(cls, root, inputs, outputs=()):
@@ -57,7 +58,7 @@ class Replay:
         fused = {}  # top node → its FusedLayer
         slot = {}
         template, params = [], []
-        feeds = [None] * len(inputs)
+        feeds = [() for _ in inputs]  # (an input wrapped in two constant Tensors fills two slots)
         feed_of = {id(a): k for k, a in enumerate(inputs)}
 
         def constant(value, where):
@@ -66,7 +67,7 @@ class Replay:
                 raise ReplayError(f"{where}: an array of shape {value.shape} that is not an input")
             template.append(None if k is not None else value)
             if k is not None:
-                feeds[k] = len(template) - 1
+                feeds[k] += (len(template) - 1,)
             return len(template) - 1
 
         forward = []
@@ -98,7 +99,7 @@ class Replay:
                 forward.append(_lean(prim.forward, prim.saves, in_slots, node._params, fed, slot[node],
                                      len(forward)))
         fed_inputs = {k for entry in forward for _, k in entry[4]}
-        if any(k is None and i not in fed_inputs for i, k in enumerate(feeds)):
+        if any(not slots and i not in fed_inputs for i, slots in enumerate(feeds)):
             raise ReplayError("an input does not enter the graph")
         index_of = {entry[5]: entry[6] for entry in forward}
         backward = []
@@ -124,12 +125,23 @@ class Replay:
         gradients enabled): otherwise run the graph the ordinary way."""
         return state.grad_enabled and not state.anomaly and not state.forward_mode
 
-    def run(self, *arrays):
+    @property
+    def parameters(self):
+        """The parameter Tensors whose ``.grad`` a run fills, in the order ``run``'s
+        ``grads_into`` lists its arrays."""
+        return [p for _, p in self._params]
+
+    def run(self, *arrays, grads_into=None):
         """Forward on ``arrays`` (the recorded inputs, in order), then backward into the
-        parameters' ``.grad``; returns the values of the recorded outputs."""
+        parameters' ``.grad``; returns the values of the recorded outputs.
+
+        ``grads_into`` (optional): per parameter (see ``parameters``), an array of its shape and
+        dtype, or None: a parameter whose ``.grad`` is None gets its gradient written there and
+        that array as ``.grad``, so that the gradients of successive runs fill the same memory
+        (a trainer keeps them in one buffer to update every parameter in one go)."""
         vals = self._template.copy()
-        for k, array in zip(self._feeds, arrays):
-            if k is not None:
+        for slots, array in zip(self._feeds, arrays):
+            for k in slots:
                 vals[k] = array
         for k, p in self._params:
             vals[k] = p.data
@@ -154,10 +166,15 @@ class Replay:
                     value = fn(*[vals[j] for j in in_slots], **params)
             vals[out] = value if type(value) is ndarray else asarray(value)
         outputs = [vals[k] for k in self._outputs]
-        self._backpropagate(vals, saved, run_params)
+        into = None
+        if grads_into is not None:
+            if self._into[0] is not grads_into:  # (a training loop passes the same tuple each run)
+                self._into = grads_into, dict(zip([k for k, _ in self._params], grads_into))
+            into = self._into[1]
+        self._backpropagate(vals, saved, run_params, into)
         return outputs
 
-    def _backpropagate(self, vals, saved, run_params):
+    def _backpropagate(self, vals, saved, run_params, into):
         dtype, shape = self._seed
         seed = np.array(1, dtype=dtype).reshape(shape)
         grads = [None] * len(vals)  # slot → the gradient gathered so far
@@ -168,11 +185,18 @@ class Replay:
         for entry in self._backward:
             if type(entry) is int:  # a parameter's slot: its gradient is complete
                 g = grads[entry]
-                if g is not None:
-                    _accumulate_leaf(leaf_of[entry], g, False, taken)
+                if g is None:
+                    continue
+                leaf, target = leaf_of[entry], into and into[entry]
+                if target is not None and leaf.grad is None and g.shape == target.shape:
+                    if g is not target:  # (a fused layer may have written it there)
+                        np.copyto(target, g)  # (cast to the parameter's dtype, as _accumulate_leaf)
+                    leaf.grad = target
+                else:
+                    _accumulate_leaf(leaf, g, False, taken)
                 continue
             if type(entry) is not tuple:  # a FusedLayer
-                entry.backward(vals, grads)
+                entry.backward(vals, grads, into)
                 continue
             out, targets, ins, index, params = entry
             g = grads[out]
