@@ -14,7 +14,7 @@ DEFAULT_SPEED = 100
 BUDGET = 0.012    # seconds of training per tick (each tick has a fixed cost: fewer, longer ones at full speed)
 TICK_MS = 4       # between ticks at a set speed; 0 (back to back) at full speed
 RATE_WINDOW = 1.0  # seconds over which iterations/s is measured
-FULL_SPEED_SHARE = 0.76  # of wall time for training at "max", at least (gui.redraw: graph ≤ 0.2, panels 0.04)
+FULL_SPEED_SHARE = 0.74  # of wall time for training at "max", at least (gui.redraw: graph ≤ 0.22, panels 0.04)
 
 
 class PlayController(QObject):
@@ -40,6 +40,9 @@ class PlayController(QObject):
         # chunk's last iteration recorded (its graph values and gradients kept for display);
         # the redraw scheduler sets it.
         self.frame_wanted = lambda by: True
+        # frame_pending(): a chunk has recorded the iteration the graph's next frame shows, and the
+        # frame is due: the tick then lets the frame be drawn first (the redraw scheduler sets it)
+        self.frame_pending = lambda: False
 
     @property
     def playing(self):
@@ -94,6 +97,8 @@ class PlayController(QObject):
         return 0 if self.speed is None else TICK_MS
 
     def _tick(self):
+        if self.frame_pending():   # else this timer, always due, would run a chunk more before it
+            return
         now = time.perf_counter()
         if self.speed is None:
             allowance = 1 << 30

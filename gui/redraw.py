@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer
 from core.runtime import limit_blas
 
 FRAME_S = 1 / 26       # the graph while playing: 26 frames a second ...
-GRAPH_SHARE = 0.2      # ... unless that would take more than this share of the time
+GRAPH_SHARE = 0.22     # ... unless frames (on average) would take more than this share of the time
 PANEL_SHARE = 0.04     # of the time for the panels at full speed
 PANEL_HZ = 4
 PANEL_WAIT_S = 1.5     # a panel waits at most this long for the budget while playing
@@ -70,6 +70,7 @@ class RedrawScheduler(QObject):
         self.core_dirty = False
         self.frame_recorded = False  # a chunk has recorded the iteration the next frame shows
         self.next_frame = 0.0      # while playing: when the graph's next frame is due
+        self.frame_cost = None     # seconds a frame takes, on average (one that also paints a plot costs more)
         self.frame_snapshot = None  # the snapshot the last frame drew (the panels draw it too)
         self.credit = CREDIT_CAP_S  # seconds of panel drawing the budget allows now (negative: owed)
         self.credited_at = 0.0
@@ -80,6 +81,7 @@ class RedrawScheduler(QObject):
         app_model.sig_generation.connect(self.forget)
         app_model.sig_selected.connect(self.panels_changed)
         app_model.play.frame_wanted = self.frame_wanted
+        app_model.play.frame_pending = self.frame_pending
 
     @property
     def pacing(self):
@@ -109,6 +111,12 @@ class RedrawScheduler(QObject):
             return False
         self.frame_recorded = True
         return True
+
+    def frame_pending(self):
+        """Whether the graph's frame is due and shows an iteration a chunk has just recorded: play
+        waits for it (for one frame's time at most, so that training never stalls)."""
+        return (self.frame_recorded and self.pacing
+                and self.next_frame <= time.perf_counter() < self.next_frame + FRAME_S)
 
     def flush(self):
         """Draw everything that is stale, now (tests, screenshots, exports)."""
@@ -224,8 +232,10 @@ class RedrawScheduler(QObject):
         finally:
             _paced = False
         end = time.perf_counter()
+        cost = end - start
+        self.frame_cost = cost if self.frame_cost is None else 0.8 * self.frame_cost + 0.2 * cost
         if self.pacing:   # frames evenly spaced, and together within GRAPH_SHARE of the time
-            interval = max(FRAME_S, (end - start) / GRAPH_SHARE)
+            interval = max(FRAME_S, self.frame_cost / GRAPH_SHARE)
             self.next_frame = max(self.next_frame + interval, start + interval / 2)
         else:
             self.next_frame = end

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from PySide6.QtCore import QObject, Signal
 
 from gui.play import FULL_SPEED_SHARE
-from gui.redraw import PANEL_WAIT_S, Panel, RedrawScheduler, paced_frame
+from gui.redraw import FRAME_S, PANEL_WAIT_S, Panel, RedrawScheduler, paced_frame
 
 
 def points(plot):
@@ -84,3 +84,16 @@ def test_while_playing_a_panel_that_would_delay_the_next_frame_draws_just_after_
     assert scheduler._next_unit(now) == ("core", scheduler.next_frame)
     scheduler.core_dirty = False                                # the frame drawn: its turn
     assert scheduler._next_unit(now)[0].name == "boundary"
+
+
+def test_play_lets_a_due_frame_draw_before_its_next_chunk_but_never_waits_longer_than_a_frame(qtbot):
+    model = FakeModel()
+    scheduler = RedrawScheduler(model, core=lambda snapshot: None, panels=[])
+    assert model.play.frame_pending == scheduler.frame_pending
+    now = time.perf_counter()
+    scheduler.next_frame = now - 0.001
+    assert not scheduler.frame_pending()          # no chunk has recorded the frame's iteration yet
+    assert scheduler.frame_wanted(now)            # this chunk records it ...
+    assert scheduler.frame_pending()              # ... so the next chunk waits for the frame
+    scheduler.next_frame = now - 2 * FRAME_S      # the frame overdue by more than a frame: no waiting
+    assert not scheduler.frame_pending()
