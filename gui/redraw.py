@@ -65,7 +65,6 @@ class RedrawScheduler(QObject):
         self.training_share = app_model.play.training_share
         self.drawn = {}            # panel name → key it was last drawn with
         self.drawn_at = {}         # panel name → when
-        self.cost = {}             # panel name → seconds its last draw took
         self.checked = {}          # panel name → app model version its key was last compared at
         self.core_dirty = False
         self.frame_recorded = False  # a chunk has recorded the iteration the next frame shows
@@ -159,11 +158,9 @@ class RedrawScheduler(QObject):
     def _next_unit(self, now):
         """The next thing to draw ("core" or a Panel) and when, or (None, None): the graph when
         its frame is due, else the panel waiting longest once the budget allows (at once when
-        not pacing). While pacing, a panel whose last draw would not end before the graph's next
-        frame is due waits until just after that frame, so that frames keep their pace."""
+        not pacing)."""
         pacing = self.pacing
         candidates = []
-        frame = self.next_frame if pacing and self.core_dirty else None
         if self.core_dirty:
             candidates.append((0, self.next_frame if pacing else now, 0, "core"))
         version = self.version_of()
@@ -174,10 +171,10 @@ class RedrawScheduler(QObject):
                     candidates.append((0, now, k, panel))
                     continue
                 due = self.drawn_at.get(panel.name, 0.0) + 1 / PANEL_HZ
-                group, start = (-1, due) if now - due >= PANEL_WAIT_S else (1, max(due, ready))
-                if frame is not None and max(start, now) + self.cost.get(panel.name, 0.0) > frame:
-                    group, start = 1, max(start, frame)   # after the frame, not in its way
-                candidates.append((group, start, k, panel))
+                if now - due >= PANEL_WAIT_S:   # waited long enough: no longer waits for credit
+                    candidates.append((-1, due, k, panel))
+                else:
+                    candidates.append((1, max(due, ready), k, panel))
         if not candidates:
             return None, None
         # the most urgent group first; within it, whatever is due first
@@ -215,9 +212,7 @@ class RedrawScheduler(QObject):
                 return
             with limit_blas(1 if pacing else None):   # between chunks, a second BLAS thread only
                 self._draw_panel(unit, snapshot)     # spins on a core that training needs
-            end = time.perf_counter()
-            self.cost[unit.name] = end - start
-            self._spend(start, end)
+            self._spend(start, time.perf_counter())
         self._schedule()
 
     def _draw_core(self):

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from PySide6.QtCore import QObject, Signal
 
 from gui.play import FULL_SPEED_SHARE
-from gui.redraw import FRAME_S, PANEL_WAIT_S, Panel, RedrawScheduler, paced_frame
+from gui.redraw import FRAME_S, RedrawScheduler, paced_frame
 
 
 def points(plot):
@@ -70,20 +70,6 @@ class FakeModel(QObject):
 
     def snapshot(self):
         return None
-
-
-def test_while_playing_a_panel_that_would_delay_the_next_frame_draws_just_after_it(qtbot):
-    scheduler = RedrawScheduler(FakeModel(), core=lambda snapshot: None, panels=[
-        Panel("boundary", draw=lambda snapshot: None, key=lambda snapshot: 1, visible=lambda: True)])
-    now = time.perf_counter()
-    scheduler.core_dirty, scheduler.next_frame = True, now + 0.010
-    scheduler.drawn_at["boundary"] = now - 2 * PANEL_WAIT_S     # waited so long it draws on credit
-    scheduler.cost["boundary"] = 0.001                          # fits before the frame: now
-    assert scheduler._next_unit(now)[0].name == "boundary"
-    scheduler.cost["boundary"] = 0.045                          # would delay it: after the frame
-    assert scheduler._next_unit(now) == ("core", scheduler.next_frame)
-    scheduler.core_dirty = False                                # the frame drawn: its turn
-    assert scheduler._next_unit(now)[0].name == "boundary"
 
 
 def test_play_lets_a_due_frame_draw_before_its_next_chunk_but_never_waits_longer_than_a_frame(qtbot):
