@@ -11,10 +11,10 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 SPEEDS = (1, 5, 20, 100, 1000, None)   # iterations per second; None = as fast as possible
 DEFAULT_SPEED = 100
-BUDGET = 0.012    # seconds of training per tick (each tick has a fixed cost: fewer, longer ones at full speed)
+BUDGET = 0.008    # seconds of training per tick
 TICK_MS = 4       # between ticks at a set speed; 0 (back to back) at full speed
 RATE_WINDOW = 1.0  # seconds over which iterations/s is measured
-FULL_SPEED_SHARE = 0.74  # of wall time for training at "max", at least (gui.redraw: graph ≤ 0.22, panels 0.04)
+FULL_SPEED_SHARE = 0.75  # of wall time for training at "max", at least (gui.redraw: graph ≤ 0.22, panels 0.03)
 
 
 class PlayController(QObject):

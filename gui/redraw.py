@@ -22,7 +22,7 @@ from core.runtime import limit_blas
 
 FRAME_S = 1 / 26       # the graph while playing: 26 frames a second ...
 GRAPH_SHARE = 0.22     # ... unless frames (on average) would take more than this share of the time
-PANEL_SHARE = 0.04     # of the time for the panels at full speed
+PANEL_SHARE = 0.03     # of the time for the panels at full speed
 PANEL_HZ = 4
 PANEL_WAIT_S = 1.5     # a panel waits at most this long for the budget while playing
 CREDIT_CAP_S = 0.03    # panel drawing time saved up while there was nothing to draw
