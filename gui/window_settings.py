@@ -19,7 +19,7 @@ def stored_config(stored):
 
 def restore_window(window, stored):
     """The stored geometry and dock layout (else a first layout that fits the screen), speed and
-    the expanded-loss toggle; returns whether this was the first layout (nothing stored)."""
+    the expanded-loss toggle."""
     geometry = stored.value("geometry")
     first = not (isinstance(geometry, QByteArray) and window.restoreGeometry(geometry))
     if first:
@@ -33,13 +33,11 @@ def restore_window(window, stored):
     if speed == "max" or speed.isdigit():
         window.steps.set_speed(None if speed == "max" else int(speed))
     window.action_expand_loss.setChecked(stored.value("expand_loss") in (True, "true"))
-    return first
 
 
 def first_layout(window):
-    """The first start's dock sizes: the bottom row as low as its plots allow, the graph the rest.
-    Applied again once the plots exist (built after the first paint), whose minimum sizes would
-    otherwise have the dock area grow at the graph's expense."""
+    """The first start's dock sizes: the bottom row as low as its plots allow, the graph the rest
+    (the plot docks hold room of their plots' minimum sizes until the plots come: gui.plot_docks)."""
     window.resizeDocks([window.inspector_dock, window.loss_dock, window.boundary_dock],
                        [500, 390, 390], Qt.Horizontal)
     window.resizeDocks([window.inspector_dock], [330], Qt.Vertical)
