@@ -25,7 +25,7 @@ from .screen_fit import scrolled
 from .setup_panel import SetupPanel
 from .status_view import StatusView
 from .step_actions import StepActions
-from .window_settings import restore_window, save_window, stored_config
+from .window_settings import hide_stale_tab_bars, restore_window, save_window, stored_config
 
 STATUS_MS = 5000
 
@@ -211,6 +211,10 @@ class MainWindow(QMainWindow):
     def save_settings(self):
         """Geometry, dock layout, speed, view toggles and the last settings, in QSettings."""
         save_window(self, settings())
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        hide_stale_tab_bars(self)
 
     def closeEvent(self, event):
         self.play.stop()
