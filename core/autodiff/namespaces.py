@@ -25,8 +25,12 @@ def has_array_index(index):
     return any(isinstance(p, (list, np.ndarray)) for p in parts)
 
 
-def sum_to_array(x, shape):
-    """Sum ``x`` over the axes broadcasting added, so that it has ``shape``."""
+def sum_to_array(x, shape, out=None):
+    """Sum ``x`` over the axes broadcasting added, so that it has ``shape``; into ``out`` (an
+    array of that shape) if given, which is then returned."""
+    if out is not None and not (x.ndim == 2 and x.shape[1:] == shape and x.dtype.kind == "f"):
+        np.copyto(out, sum_to_array(x, shape))
+        return out
     if x.shape == shape:
         return x
     lead = x.ndim - len(shape)
@@ -35,7 +39,7 @@ def sum_to_array(x, shape):
     if lead == 1 and x.ndim == 2 and x.shape[1:] == shape and x.dtype.kind == "f":
         # The bias gradient: a column sum of (N, D). A matrix-vector product with ones is 2-4×
         # faster than np.add.reduce over axis 0, which loops row by row.
-        return _ones(x.shape[0], x.dtype) @ x
+        return np.matmul(_ones(x.shape[0], x.dtype), x, out=out)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
     return np.add.reduce(x, axis=axes, keepdims=True).reshape(shape)

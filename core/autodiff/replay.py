@@ -39,6 +39,7 @@ class Replay:
         self._seed = seed           # (dtype, shape) of the root
         self._root = backward[0][0]  # the root's slot: its entry comes first
         self._leaf_of = dict(params)
+        self._into = None, None     # the last grads_into, and its slot → array
 
     @classmethod
     def record(cls, root, inputs, outputs=()):
@@ -124,9 +125,20 @@ class Replay:
         gradients enabled): otherwise run the graph the ordinary way."""
         return state.grad_enabled and not state.anomaly and not state.forward_mode
 
-    def run(self, *arrays):
+    @property
+    def parameters(self):
+        """The parameter Tensors whose ``.grad`` a run fills, in the order ``run``'s
+        ``grads_into`` lists its arrays."""
+        return [p for _, p in self._params]
+
+    def run(self, *arrays, grads_into=None):
         """Forward on ``arrays`` (the recorded inputs, in order), then backward into the
-        parameters' ``.grad``; returns the values of the recorded outputs."""
+        parameters' ``.grad``; returns the values of the recorded outputs.
+
+        ``grads_into`` (optional): per parameter (see ``parameters``), an array of its shape and
+        dtype, or None: a parameter whose ``.grad`` is None gets its gradient written there and
+        that array as ``.grad``, so that the gradients of successive runs fill the same memory
+        (a trainer keeps them in one buffer to update every parameter in one go)."""
         vals = self._template.copy()
         for k, array in zip(self._feeds, arrays):
             if k is not None:
@@ -154,10 +166,15 @@ class Replay:
                     value = fn(*[vals[j] for j in in_slots], **params)
             vals[out] = value if type(value) is ndarray else asarray(value)
         outputs = [vals[k] for k in self._outputs]
-        self._backpropagate(vals, saved, run_params)
+        into = None
+        if grads_into is not None:
+            if self._into[0] is not grads_into:  # (a training loop passes the same tuple each run)
+                self._into = grads_into, dict(zip([k for k, _ in self._params], grads_into))
+            into = self._into[1]
+        self._backpropagate(vals, saved, run_params, into)
         return outputs
 
-    def _backpropagate(self, vals, saved, run_params):
+    def _backpropagate(self, vals, saved, run_params, into):
         dtype, shape = self._seed
         seed = np.array(1, dtype=dtype).reshape(shape)
         grads = [None] * len(vals)  # slot → the gradient gathered so far
@@ -168,11 +185,18 @@ class Replay:
         for entry in self._backward:
             if type(entry) is int:  # a parameter's slot: its gradient is complete
                 g = grads[entry]
-                if g is not None:
-                    _accumulate_leaf(leaf_of[entry], g, False, taken)
+                if g is None:
+                    continue
+                leaf, target = leaf_of[entry], into and into[entry]
+                if target is not None and leaf.grad is None and g.shape == target.shape:
+                    if g is not target:  # (a fused layer may have written it there)
+                        np.copyto(target, g)  # (cast to the parameter's dtype, as _accumulate_leaf)
+                    leaf.grad = target
+                else:
+                    _accumulate_leaf(leaf, g, False, taken)
                 continue
             if type(entry) is not tuple:  # a FusedLayer
-                entry.backward(vals, grads)
+                entry.backward(vals, grads, into)
                 continue
             out, targets, ins, index, params = entry
             g = grads[out]

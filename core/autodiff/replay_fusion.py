@@ -7,9 +7,11 @@ fuses a layer only where that is certain: the transpose, the product and (with a
 sum feed nothing else, and no other node adds into the gradient of x, W or b between the moment
 the fused step sends it and the moment the per-node replay would have (the sums keep their order).
 """
+import numpy as np
+
 from .elementwise import add
-from .linalg import matmul
-from .namespaces import numpy_ns
+from .linalg import _transposed, matmul
+from .namespaces import numpy_ns, sum_to_array
 from .shape_ops import transpose
 from .tensor import Tensor
 
@@ -22,6 +24,7 @@ class LayerMatch:
         self.x, self.w, self.t, self.z, self.b, self.a, self.h = x, w, t, z, b, a, h
         self.top = a if h is None else h
         self.members = (t, z, a) if h is None else (t, z, a, h)
+        self.sole = False  # whether W and b get their gradients from this layer alone
 
     def step(self, slot):
         """The FusedLayer over the replay's slots (``slot``: node → slot number)."""
@@ -33,7 +36,7 @@ class FusedLayer:
     (``backward(vals, grads)``, grads: slot → the gradient gathered so far) over replay slots."""
 
     __slots__ = ("x", "w", "t", "z", "b", "a", "h", "top", "axes", "x_grad", "b_shape", "act_fn",
-                 "act_rule", "act_shape", "t_fn", "t_rule", "vjp_x", "vjp_w")
+                 "act_rule", "act_shape", "t_fn", "t_rule", "vjp_x", "vjp_w", "sole")
 
     def __init__(self, match, slot):
         m = match
@@ -48,6 +51,7 @@ class FusedLayer:
         self.act_fn = None if m.h is None else m.h._prim.forward
         self.act_rule = None if m.h is None else m.h._prim.vjps[0]
         self.act_shape = m.a.data.shape
+        self.sole = m.sole
 
     def forward(self, vals):
         wt = vals[self.t] = self.t_fn(vals[self.w], axes=self.axes)
@@ -57,7 +61,9 @@ class FusedLayer:
             return a
         return self.act_fn(a)
 
-    def backward(self, vals, grads):
+    def backward(self, vals, grads, into=None):
+        """``into`` (slot → array or None): where W's and b's gradients go, when this layer
+        alone sends them (``Replay.run``'s ``grads_into``)."""
         top = self.top
         g = grads[top]
         if g is None:
@@ -68,13 +74,20 @@ class FusedLayer:
             g = self.act_rule(ns, g, vals[top], vals[self.a], saved=None)
             if g.shape != self.act_shape:
                 g = ns.sum_to(g, self.act_shape)
+        w_place, b_place = (into[self.w], into[self.b]) if into and self.sole else (None, None)
         # add: both of its rules pass g on; the product's shape is the sum's (find_layers checks)
-        _gather(grads, self.b, g if self.b_shape is None else ns.sum_to(g, self.b_shape))
+        _gather(grads, self.b, g if self.b_shape is None else sum_to_array(g, self.b_shape, out=b_place))
         x, wt, z = vals[self.x], vals[self.t], vals[self.z]
         if self.x_grad:
             _gather(grads, self.x, self.vjp_x(ns, g, z, x, wt, saved=None))
+        if w_place is not None and self.axes is None and _transposed(wt):
+            # matmul's rule for y = Wᵀ of a row-major W, (Gᵀ·X)ᵀ, transposed back: Gᵀ·X in place
+            _gather(grads, self.w, np.matmul(g.T, x, out=w_place))
+            return
         d = self.vjp_w(ns, g, z, x, wt, saved=None)
-        _gather(grads, self.w, self.t_rule(ns, d, wt, vals[self.w], saved=None, axes=self.axes))
+        # (transpose's rule with axes=None is d.transpose(None), that is d.T: the same view)
+        _gather(grads, self.w, d.T if self.axes is None else self.t_rule(ns, d, wt, vals[self.w], saved=None,
+                                                                          axes=self.axes))
 
 
 def _gather(grads, k, d):
@@ -105,6 +118,7 @@ def find_layers(order, backward_order):
                                                              else [])
         start = position[match.top]
         if all(not start < p < position[sender] for leaf, sender in moved for p in writes[leaf]):
+            match.sole = writes[match.w] == [position[match.t]] and writes[match.b] == [position[match.a]]
             found[match.top] = match
     return found
 

@@ -33,6 +33,9 @@ class Optimizer:
         self.state = [{} for _ in self.params]  # per parameter, created on its first update
         self.step_count = 0
         self._checked = None  # the hyperparameter values step() last found valid
+        # a core.optim.flat.FlatParameters holding the parameters' arrays (a trainer lays them out
+        # so): an optimizer may then update them all at once while they are its views
+        self.flat = None
 
     @property
     def lr(self):
@@ -59,6 +62,10 @@ class Optimizer:
             self._check()
             self._checked = hyper
         record = self.record_updates
+        if not record and self._update_flat():
+            self.step_count += 1
+            self.last_update = None
+            return
         updates = [] if record else None
         ready = []  # (index, param array, grad array) of the parameters that have a gradient
         for i, p in enumerate(self.params):
@@ -87,6 +94,11 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}: parameter {i} ({p.name}) has shape "
                              f"{p.shape} but its grad has shape {grad.shape}")
         return grad
+
+    def _update_flat(self):
+        """Update every parameter at once where ``flat`` holds them and their gradients (a
+        subclass that can); True if it did, else the update goes parameter by parameter."""
+        return False
 
     def _update_all(self, ready):
         """Update each (index, param, grad) of ``ready`` in place; a subclass may do it faster."""

@@ -20,7 +20,6 @@ class SGD(Optimizer):
         self.nesterov, self.weight_decay = bool(nesterov), weight_decay
         super().__init__(params, lr, record_updates)
         self._scratch = [None] * len(self.params)  # per parameter, a buffer for its lr·grad
-        self._shared = None  # see _shared_steps
         self._check()
 
     def _check(self):
@@ -32,52 +31,35 @@ class SGD(Optimizer):
             raise ValueError("nesterov needs momentum > 0 and dampening = 0, got "
                              f"momentum={self.momentum}, dampening={self.dampening}")
 
+    def _update_flat(self):
+        flat = self.flat
+        if (flat is None or self.weight_decay != 0 or self.momentum != 0
+                or not flat.holds_grads([p.grad for p in self.params])
+                or not flat.holds([p.data for p in self.params])):
+            return False
+        np.multiply(self.lr, flat.grads, flat.steps)  # (the gaps: lr·0 = 0, and p − 0 = p)
+        np.subtract(flat.params, flat.steps, out=flat.params)
+        return True
+
     def _update_all(self, ready):
         if self.weight_decay != 0 or self.momentum != 0:
             super()._update_all(ready)
             return
         # plain SGD: no per-parameter calls, and lr·grad goes into a buffer kept per parameter
         # (a large model's temporary would otherwise be allocated and faulted in every step)
-        lr, scratch, multiply = self.lr, self._scratch, np.multiply
-        shared = self._shared_steps(ready)
-        if shared is not None:  # every step written at its parameter's place: one subtraction
-            for (_, _, grad), step in zip(ready, shared[2]):
+        lr, multiply, flat = self.lr, np.multiply, self.flat
+        if flat is not None and flat.holds([param for _, param, _ in ready]):
+            for (_, _, grad), step in zip(ready, flat.step_views):  # one subtraction for all
                 multiply(lr, grad, step)
-            np.subtract(shared[0], shared[1], out=shared[0])
+            np.subtract(flat.params, flat.steps, out=flat.params)
             return
+        scratch = self._scratch
         for i, param, grad in ready:
             step = scratch[i]
             if step is None or step.shape != param.shape or step.dtype != param.dtype:
                 step = scratch[i] = np.empty_like(param)
             multiply(lr, grad, step)
             param -= step
-
-    def _shared_steps(self, ready):
-        """(buffer, steps buffer, step views, parameter arrays) when every parameter has a
-        gradient and is a C-contiguous view of one 1-D buffer of its dtype (as a trainer lays
-        them out): the steps then sit at the same offsets of a zeroed buffer of the same size, so
-        that subtracting the whole steps buffer updates every parameter at once and leaves the
-        gaps between them as they were (x − 0 = x). None otherwise."""
-        if len(ready) != len(self.params):
-            return None
-        shared = self._shared
-        if shared is not None and all(param is old for (_, param, _), old in zip(ready, shared[3])):
-            return shared
-        self._shared = None
-        base = ready[0][1].base
-        if base is None or base.ndim != 1 or not base.flags.c_contiguous or not all(
-                param.base is base and param.dtype == base.dtype and param.flags.c_contiguous
-                for _, param, _ in ready):
-            return None
-        offsets = [(param.ctypes.data - base.ctypes.data) // base.itemsize for _, param, _ in ready]
-        spans = sorted(zip(offsets, [param.size for _, param, _ in ready]))
-        if any(start + size > after for (start, size), (after, _) in zip(spans, spans[1:])):
-            return None  # overlapping parameters: each subtraction must apply
-        steps = np.zeros_like(base)
-        views = [steps[start:start + param.size].reshape(param.shape)
-                 for start, (_, param, _) in zip(offsets, ready)]
-        self._shared = base, steps, views, [param for _, param, _ in ready]
-        return self._shared
 
     def _update(self, param, grad, state):
         d = grad

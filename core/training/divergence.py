@@ -1,7 +1,6 @@
 """Divergence: an update that leaves the parameters finite or undoes itself, and where a run
 first produced NaN/Inf, in the words the app shows."""
 import math
-from operator import is_
 
 import numpy as np
 
@@ -19,36 +18,14 @@ def check_alive(diverged):
         raise DivergedError(diverged["message"])
 
 
-ALIGN = 8  # entries: each parameter in a shared buffer starts on a 64-byte boundary, as alone
-
-
-def shared_buffer(named_parameters):
-    """Move the parameters' arrays into one zero-padded buffer, each becoming a view of it (values
-    unchanged), so that ``guarded_step`` checks them all with one dot product; returns (buffer,
-    the views), or None when the parameters do not share one dtype."""
-    arrays = [p.data for _, p in named_parameters]
-    if not arrays or len({a.dtype for a in arrays}) != 1:
-        return None
-    starts = np.cumsum([0] + [-(-a.size // ALIGN) * ALIGN for a in arrays])
-    flat = np.zeros(int(starts[-1]) + ALIGN, dtype=arrays[0].dtype)
-    offset = (-flat.ctypes.data // flat.itemsize) % ALIGN  # (the buffer itself may start unaligned)
-    views = []
-    for (_, p), a, start in zip(named_parameters, arrays, starts):
-        view = flat[offset + start:offset + start + a.size].reshape(a.shape)
-        view[...] = a
-        p.data = view
-        views.append(view)
-    return flat, views
-
-
-def guarded_step(optimizer, named_parameters, record_updates, keep_backup=True, shared=None):
+def guarded_step(optimizer, named_parameters, record_updates, keep_backup=True, flat=None):
     """Run ``optimizer.step()``; if a parameter became NaN/Inf, return the first such parameter's
     name (else None) and, with ``keep_backup``, put every parameter back as it was.
 
     Without ``keep_backup`` the caller restores the parameters itself (from a checkpoint), and
     the update copies nothing. The check is one dot product (a NaN/Inf entry makes it
-    non-finite): over ``shared`` (``shared_buffer``'s result) while the parameters are still its
-    views, else one per parameter; only when it is not finite (huge finite entries may overflow
+    non-finite): over ``flat`` (a ``core.optim.flat.FlatParameters``) while the parameters are
+    still its views, else one per parameter; only when it is not finite (huge finite entries may overflow
     it) are the entries looked at.
     """
     arrays = [p.data for _, p in named_parameters]
@@ -59,8 +36,8 @@ def guarded_step(optimizer, named_parameters, record_updates, keep_backup=True, 
     finally:
         optimizer.record_updates = False
     vdot = np.vdot
-    if shared is not None and all(map(is_, arrays, shared[1])):
-        total = vdot(shared[0], shared[0])
+    if flat is not None and flat.holds(arrays):
+        total = vdot(flat.params, flat.params)
     else:
         total = sum([vdot(a, a) for a in arrays])
     if math.isfinite(total):

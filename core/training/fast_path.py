@@ -47,7 +47,7 @@ def fast_iteration(trainer):
     X, y, checkpoint = trainer._next_batch()
     trainer.optimizer.zero_grad()
     key = (X.shape, trainer.reg, trainer.expand_loss)
-    graph, (scores, data_loss, reg_loss, loss) = trainer._fast.step(key, trainer._forward, X, y)
+    graph, (scores, data_loss, reg_loss, loss) = trainer._fast.step(key, trainer._forward, X, y, trainer._flat)
     metrics = batch_metrics(scores, y, data_loss, reg_loss, loss)
     if not math.isfinite(metrics["loss"]):  # show the graph that diverged; a session restarts it
         trainer.optimizer.zero_grad()  # (the replay's backward ran; the ordinary path stops here)
@@ -75,7 +75,9 @@ class FastPath:
     """
 
     def __init__(self):
-        self._replays = {}  # structure key → Replay, or None where the graph cannot be replayed
+        # structure key → (Replay, per parameter of it the place of its gradient), or None where
+        # the graph cannot be replayed
+        self._replays = {}
         self._expanded = ()  # which of the model's fused activations are expanded
         self._threads = {}  # batch rows → the BLAS threads of a step (the model's layers are fixed)
 
@@ -99,23 +101,27 @@ class FastPath:
         self._replays.clear()
         self._threads.clear()
 
-    def step(self, key, forward, X, y):
-        """(graph, values): forward and, on a replay, backward into the parameters' ``.grad``.
+    def step(self, key, forward, X, y, flat=None):
+        """(graph, values): forward and, on a replay, backward into the parameters' ``.grad`` (in
+        ``flat``'s gradient buffer, a ``FlatParameters``, where it holds them).
 
         ``values`` are the arrays of (scores, data_loss, reg_loss, loss). ``graph`` is None after
         a replay (backward already ran); otherwise the Tensors, whose backward the caller runs.
         """
-        replay = self._replays.get(key) if Replay.applies() else None
-        if replay is not None:
-            return None, replay.run(X, y)
+        recorded = self._replays.get(key) if Replay.applies() else None
+        if recorded is not None:
+            replay, places = recorded
+            return None, replay.run(X, y, grads_into=places)
         graph = forward(X, y, shown=False)
         if Replay.applies() and key not in self._replays:
             if len(self._replays) >= MAX_STRUCTURES:
                 self._replays.clear()
             try:
-                self._replays[key] = Replay.record(graph[3], (X, y), graph)
+                replay = Replay.record(graph[3], (X, y), graph)
             except ReplayError:  # a graph with other constant arrays stays on the ordinary path
                 self._replays[key] = None
+            else:
+                self._replays[key] = replay, gradient_places(replay.parameters, flat)
         return graph, tuple(t.data for t in graph)
 
 
@@ -125,3 +131,10 @@ def blas_threads(model, rows):
     linears = getattr(model, "linears", ())
     flops = max((2 * rows * layer.in_features * layer.out_features for layer in linears), default=0)
     return runtime.blas_threads(flops)
+
+
+def gradient_places(parameters, flat):
+    """Per Tensor of ``parameters``: the view of ``flat``'s gradient buffer at its place while
+    its array is one of ``flat``'s views, else None; all None without ``flat``."""
+    place = {} if flat is None else {id(view): g for view, g in zip(flat.views, flat.grad_views)}
+    return tuple([place.get(id(p.data)) for p in parameters])

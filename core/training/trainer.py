@@ -9,9 +9,10 @@ from ..autodiff import backward_steps
 from ..catalog import LOSSES, choose
 from ..data import BatchSampler
 from ..optim import SGD
+from ..optim.flat import FlatParameters
 from . import objective, session_state, settings
 from .checkpoints import CheckpointRing, Rewind, recover, restorable
-from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, shared_buffer, update_report
+from .divergence import check_alive, graph_report, guarded_step, quiet_numpy, update_report
 from .fast_path import FastPath, run_iterations
 from .gradient_check import check_gradient
 from .history import new_history, record_iteration
@@ -25,7 +26,7 @@ class Trainer(Rewind):
     ``reset_point`` holds the state dicts ``reset()`` returns to, ``checkpoints`` recent ones;
     ``graph_current`` whether the graph on display is the last iteration's (not after
     ``run(n, record_last=False)``). The model's parameter arrays become views of one buffer (same
-    values; ``divergence.shared_buffer``), so that an update is checked and applied in one go."""
+    values; ``core.optim.flat``), so that an update is checked and applied in one go."""
 
     def __init__(self, model, dataset, loss="softmax", optimizer=None, reg=0.0, batch_size=None,
                  seed=0, eval_interval=10, margin=1.0, expand_loss=False):
@@ -41,7 +42,8 @@ class Trainer(Rewind):
         self._fast = FastPath()
         self._params = model.named_parameters()  # (the model keeps its parameter Tensors)
         self._names = tuple([name for name, _ in self._params])
-        self._shared = shared_buffer(self._params)  # (one finiteness check for every parameter)
+        # one buffer for the parameters (and their gradients): checked and updated in one go
+        self._flat = self.optimizer.flat = FlatParameters.adopt(self._params)
         self.config = None  # the TrainerConfig it was built from, when there is one
         self.reset_point = {"model": model.state_dict(), "optimizer": self.optimizer.state_dict(),
                             "sampler": self.sampler.state_dict()}
@@ -240,7 +242,7 @@ class Trainer(Rewind):
 
     def _apply_update(self, record):
         params = self._params
-        broken = guarded_step(self.optimizer, params, record, record or not restorable(self), self._shared)
+        broken = guarded_step(self.optimizer, params, record, record or not restorable(self), self._flat)
         if broken is not None:
             self._diverged = recover(self, update_report(self._it, broken, self.iteration))
             return {}

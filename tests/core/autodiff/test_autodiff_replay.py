@@ -45,6 +45,31 @@ def test_replay_matches_the_graph_bit_for_bit_on_new_inputs():
         assert all(np.array_equal(a, b) for a, b in zip(expected, got))
 
 
+def test_grads_into_puts_each_gradient_in_its_array_with_the_same_numbers():
+    params = make()
+    X, y = batch(0)
+    scores, loss = mlp_loss(params, X, y)
+    replay = Replay.record(loss, (X, y), (scores, loss))
+    order = replay.parameters
+    assert sorted(map(id, order)) == sorted(map(id, params))
+    places = tuple(np.full(p.shape, np.nan) for p in order[:3]) + (None,)  # the last: no place
+    for seed in (1, 2):
+        X, y = batch(seed)
+        for p in order:
+            p.grad = None
+        expected = replay.run(X, y) and [p.grad.copy() for p in order]
+        for p in order:
+            p.grad = None
+        replay.run(X, y, grads_into=places)
+        assert all(p.grad is place for p, place in zip(order[:3], places))
+        assert order[3].grad is not None
+        assert all(np.array_equal(p.grad, e) for p, e in zip(order, expected))
+    order[0].grad = np.ones(order[0].shape)  # a gradient already there is added to, as backward() does
+    replay.run(X, y, grads_into=places)
+    assert order[0].grad is not places[0]
+    assert np.array_equal(order[0].grad, expected[0] + 1)
+
+
 def test_replay_reads_the_parameters_current_values():
     params = make()
     X, y = batch(0)

@@ -129,3 +129,28 @@ def test_a_layer_that_is_the_root_runs_node_by_node():
     W.grad = b.grad = None
     replay.run(X)
     assert np.array_equal(W.grad, expected[0]) and np.array_equal(b.grad, expected[1])
+
+
+@pytest.mark.parametrize("reg", [0.0, 1e-2])
+def test_a_layer_writes_its_gradients_into_grads_into_with_the_same_numbers(reg):
+    ps = params()
+    X, y = batch(0)
+    scores, loss = loss_of(ps, X, y, F.relu, reg)
+    layers = find_layers(toposort(loss, include_constants=True), list(reversed(toposort(loss))))
+    # without the penalty each layer alone sends W and b their gradients: written in place
+    assert len(layers) == 3 and all(m.sole == (reg == 0) for m in layers.values())
+    replay = Replay.record(loss, (X, y), (scores, loss))
+    places = tuple(np.full(p.shape, np.nan) for p in replay.parameters)
+    where = {id(p): place for p, place in zip(replay.parameters, places)}
+    for seed in (1, 2):
+        X, y = batch(seed)
+        for p in ps:
+            p.grad = None
+        _, loss = loss_of(ps, X, y, F.relu, reg)
+        loss.backward()
+        expected = [p.grad for p in ps]
+        for p in ps:
+            p.grad = None
+        replay.run(X, y, grads_into=places)
+        for p, e in zip(ps, expected):
+            assert p.grad is where[id(p)] and np.array_equal(p.grad, e)

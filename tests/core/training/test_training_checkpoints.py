@@ -61,15 +61,15 @@ def test_a_bad_update_leaves_the_parameters_of_before_it_with_or_without_a_check
     if not reachable:
         trainer.checkpoints.items.clear()
     before = trainer.model.state_dict()
-    update_all, calls = trainer.optimizer._update_all, []
+    step, calls = trainer.optimizer.step, []
 
-    def overflowing(ready):  # the update of this iteration (not those replayed) makes an entry NaN
-        update_all(ready)
+    def overflowing():  # the update of this iteration (not those replayed) makes an entry NaN
+        step()
         if not calls:
-            ready[0][1][0, 0] = np.nan
+            trainer.optimizer.params[0].data[0, 0] = np.nan
         calls.append(1)
 
-    trainer.optimizer._update_all = overflowing
+    trainer.optimizer.step = overflowing
     trainer.run(1, record_last=False)
     assert trainer.diverged is not None and trainer.diverged["phase"] == "update"
     assert ("restored" in trainer.diverged) is reachable

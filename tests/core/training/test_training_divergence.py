@@ -3,7 +3,8 @@ import numpy as np
 
 from core.autodiff import Tensor
 from core.optim import SGD
-from core.training.divergence import guarded_step, shared_buffer
+from core.optim.flat import FlatParameters
+from core.training.divergence import guarded_step
 
 
 def make_params():
@@ -15,17 +16,18 @@ def make_params():
 def test_shared_buffer_keeps_the_values_and_aligns_each_parameter():
     params = make_params()
     before = [p.data.copy() for _, p in params]
-    flat, views = shared_buffer(params)
-    for (_, p), old, view in zip(params, before, views):
-        assert p.data is view and view.base is flat
+    flat = FlatParameters.adopt(params)
+    for (_, p), old, view in zip(params, before, flat.views):
+        assert p.data is view and np.shares_memory(view, flat.params)
         assert np.array_equal(p.data, old)
         assert p.data.ctypes.data % 64 == 0
+    assert all(a.ctypes.data % 64 == 0 for a in flat.grad_views + flat.step_views)
 
 
 def test_the_guard_finds_a_non_finite_parameter_in_the_buffer_and_outside_it():
     for moved_out in (False, True):
         params = make_params()
-        shared = shared_buffer(params)
+        shared = FlatParameters.adopt(params)
         if moved_out:  # a parameter given a new array is checked on its own
             params[1][1].data = params[1][1].data.copy()
         before = [p.data.copy() for _, p in params]

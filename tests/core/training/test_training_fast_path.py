@@ -28,3 +28,14 @@ def test_expanding_an_activation_between_runs_trains_as_the_recorded_steps_do(ex
     for (name, p), (_, q) in zip(fast.model.named_parameters(), stepped.model.named_parameters()):
         assert np.array_equal(p.data, q.data), name
     assert fast.history["train_loss"] == stepped.history["train_loss"]
+
+
+def test_a_replayed_step_leaves_the_gradients_in_the_trainers_gradient_buffer():
+    trainer = tanh_trainer()
+    trainer.run(3, record_last=False)  # the first run records the graph, the others replay it
+    flat = trainer.optimizer.flat
+    params = [p for _, p in trainer.model.named_parameters()]
+    assert flat is not None and flat.holds([p.data for p in params])
+    assert flat.holds_grads([p.grad for p in params])
+    trainer.step()  # the recorded path: ordinary backward, its own gradient arrays
+    assert not flat.holds_grads([p.grad for p in params])

@@ -1,0 +1,49 @@
+"""Parameters laid out in one buffer, with their gradients and update steps in two more buffers of the
+same layout, so that a step of plain SGD over all of them is one multiplication and one subtraction,
+and the update's finiteness check one dot product (``core.training.divergence.guarded_step``)."""
+from operator import is_
+
+import numpy as np
+
+ALIGN = 8  # entries: each parameter in a shared buffer starts on a 64-byte boundary, as alone
+
+
+class FlatParameters:
+    """``params``: the buffer holding every parameter (``views``, one per parameter, reshaped);
+    ``grads`` and ``steps``: zeroed buffers of the same layout (``grad_views``, ``step_views``).
+
+    The gaps between parameters stay zero in all three buffers: only the views are written, so a
+    whole-buffer operation (p − lr·g over the gaps is 0 − lr·0) changes exactly the parameters.
+    """
+
+    def __init__(self, named_parameters):
+        arrays = [p.data for _, p in named_parameters]
+        starts = np.cumsum([0] + [-(-a.size // ALIGN) * ALIGN for a in arrays])
+        size = int(starts[-1])  # a multiple of ALIGN: the three buffers follow each other, aligned
+        memory = np.zeros(3 * size + ALIGN, dtype=arrays[0].dtype)
+        first = (-memory.ctypes.data // memory.itemsize) % ALIGN  # (memory may start unaligned)
+        self.params, self.grads, self.steps = (memory[first + k * size:first + (k + 1) * size]
+                                               for k in range(3))
+        self.views, self.grad_views, self.step_views = (
+            [buffer[start:start + a.size].reshape(a.shape) for start, a in zip(starts, arrays)]
+            for buffer in (self.params, self.grads, self.steps))
+        for (_, p), view, a in zip(named_parameters, self.views, arrays):
+            view[...] = a
+            p.data = view
+
+    @classmethod
+    def adopt(cls, named_parameters):
+        """Move the parameters' arrays into one buffer, each becoming a view of it (values
+        unchanged); None when there are none or they do not share one dtype."""
+        if not named_parameters or len({p.data.dtype for _, p in named_parameters}) != 1:
+            return None
+        return cls(named_parameters)
+
+    def holds(self, arrays):
+        """Whether ``arrays`` (the parameters' ``.data``, in order) are still this buffer's views
+        (a parameter given a new array is on its own again)."""
+        return len(arrays) == len(self.views) and all(map(is_, arrays, self.views))
+
+    def holds_grads(self, grads):
+        """Whether ``grads`` (in order) are the gradient buffer's views."""
+        return len(grads) == len(self.grad_views) and all(map(is_, grads, self.grad_views))
