@@ -15,6 +15,7 @@ exports) gets it built there and then. Until then nothing here imports pyqtgraph
 """
 import importlib
 import threading
+import time
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -27,6 +28,7 @@ PLOT_MODULES = tuple(f"gui.plots.{name}" for name in
                      ("loss_plot", "boundary_plot", "weights_plot", "gradnorm_plot", "curvature_plot"))
 DOCK_PLOTS = ("loss", "boundary", "weights", "gradnorm")   # the plots of the window's plot docks
 POLL_MS = 15   # how often the event loop looks whether the import thread has finished
+BUSY_S = 0.004  # the loop spent longer than this on other work since the last step: wait a turn
 _END = object()
 
 
@@ -87,6 +89,7 @@ class PlotDocks(QObject):
             plot.dock.visibilityChanged.connect(lambda visible, plot=plot: visible and self._shown(plot))
         self._themed = False   # the plots' theme is set (once pyqtgraph is loaded)
         self._finished = False
+        self._stepped, self._waited = 0.0, False   # when the last step ended; whether one waited since
         self._importer = None
         self._painted = window.graph_view.viewport()
         self._poll = QTimer(self, interval=POLL_MS)
@@ -159,6 +162,14 @@ class PlotDocks(QObject):
         turn; ``chain``: the next one in the next turn."""
         if self.built:
             return
+        if chain and not self._waited and time.perf_counter() - self._stepped > BUSY_S:
+            # the loop did other work since the last step (a paint, a panel's draw): not both in
+            # one turn, which would keep clicks waiting for the two; the step comes next turn
+            self._waited = True
+            self._stepped = time.perf_counter()
+            self._next.start()
+            return
+        self._waited = False
         self._prepare()
         pending = [plot for plot in self._plots.values() if not plot.done]
         if pending:
@@ -170,6 +181,7 @@ class PlotDocks(QObject):
         else:
             self._finished = True
             return
+        self._stepped = time.perf_counter()
         if chain:
             self._next.start()
 
