@@ -8,6 +8,8 @@ of the event loop.
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from core.lessons import builtin_lessons
+
 from .app_model import AppModel
 from .curvature_panel import add_curvature_dock
 from .errors import show_errors_of
@@ -64,7 +66,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.curvature_dock, self.curvature_panel = add_curvature_dock(self, self.app_model,
                                                                        self.loss_dock)
-        self.plot_docks = PlotDocks(self, (self.lesson_panel.list_lessons,))
+        self.plot_docks = PlotDocks(self, later=(self.lesson_panel.list_lessons,), background=(builtin_lessons,))
         self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_docks)
         self._build_menus()
         install_lab(self)   # the Lab workspace beside the trainer (gui/lab/), built on first use

@@ -63,11 +63,12 @@ class _Plot:
 class PlotDocks(QObject):
     """The window's plots by name ("loss", "boundary", "weights", "gradnorm", "curvature"), built
     after ``window``'s graph is first painted or on first use; ``later`` callables run after them,
-    one per turn (the lessons' list). Iterating gives the four plots of the docks."""
+    one per turn (the lessons' list), and ``background`` ones (Qt-free loading that ``later``
+    needs, such as the lessons' files) in the import thread. Iterating gives the dock plots."""
 
-    def __init__(self, window, later=()):
+    def __init__(self, window, later=(), background=()):
         super().__init__(window)
-        self.window, self.later = window, list(later)
+        self.window, self.later, self.background = window, list(later), tuple(background)
         model, panel = window.app_model, window.curvature_panel
         self._plots = {plot.name: plot for plot in (
             _Plot("loss", lambda: plots.LossPlot(stepwise=True), _into(window.loss_dock), window.loss_dock),
@@ -139,9 +140,15 @@ class PlotDocks(QObject):
         if self._themed:   # a plot was asked for before the paint: pyqtgraph is loaded already
             self._build_next()
         elif self._importer is None:
-            self._importer = threading.Thread(target=_import_plot_modules, name="plot imports", daemon=True)
+            self._importer = threading.Thread(target=self._load, name="plot imports", daemon=True)
             self._importer.start()
             self._poll.start()
+
+    def _load(self):
+        """In the import thread: the plot modules, then the ``background`` work (no Qt object made)."""
+        _import_plot_modules()
+        for work in self.background:
+            work()
 
     def _imported(self):
         if self._importer.is_alive():
