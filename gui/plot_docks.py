@@ -6,12 +6,13 @@ needed to show the window; so the docks start with empty room the size of their 
 a background thread imports the plot modules (Python hands the event loop the interpreter every
 few milliseconds, so clicks are not kept waiting); then the plots are built a step at a time, one
 step per turn of the event loop (a plot's construction is cut into its costly parts, 5–20 ms of
-pyqtgraph each: ``gui.plots.style.run_steps``), those whose dock can be seen first. Each plot goes
-into its dock in the current theme as soon as it is complete, and its panel draws from then on;
-a dock shown before its plot is complete gets it at once, drawn. The other after-paint work
-(``later``) runs after them, one per turn. Whatever asks for a plot earlier (tests, scripts,
-exports) gets it built there and then. Until then nothing here imports pyqtgraph;
-``window_panels`` lists the window's redrawn panels.
+pyqtgraph each: ``gui.plots.style.run_steps``), those whose dock can be seen first, and a step
+waits a turn when the loop has just done other work (the paint of a plot that came, a panel's
+draw), so that no turn does both. Each plot goes into its dock in the current theme as soon as it
+is complete, and its panel draws from then on; a dock shown before its plot is complete gets it
+at once, drawn. The other after-paint work (``later``) runs after them, one per turn. Whatever
+asks for a plot earlier (tests, scripts, exports) gets it built there and then. Until then
+nothing here imports pyqtgraph; ``window_panels`` lists the window's redrawn panels.
 """
 import importlib
 import threading
@@ -33,26 +34,23 @@ _END = object()
 
 
 class _Plot:
-    """One plot: ``make()`` gives it with its construction steps still to run; then it is themed,
-    and put where it shows (``place``), a step each. Whether its ``dock`` can be seen decides its
-    turn."""
+    """One plot: ``make()`` gives it with its construction steps still to run; its last step themes
+    it and puts it where it shows (``place``). Whether its ``dock`` can be seen decides its turn."""
 
     def __init__(self, name, make, place, dock):
         self.name, self.make, self.place, self.dock = name, make, place, dock
         self.widget = None
-        self.themed = self.done = False
+        self.done = False
 
     def step(self):
         """One step of the plot's making; True once it is complete and in place."""
         if self.widget is None:
             self.widget = self.make()
-        elif self.themed and not self.done:
-            self.place(self.widget)   # its own step: the window paints it in the next turn
-            self.done = True
         elif not self.done and next(self.widget.steps, _END) is _END:
             from .plots.style import apply_theme_to  # pyqtgraph: loaded by now, not at start-up
-            apply_theme_to(self.widget)
-            self.themed = True
+            apply_theme_to(self.widget)   # in this step, so no theme switch can come in between
+            self.place(self.widget)
+            self.done = True
         return self.done
 
     def finish(self):
@@ -209,7 +207,8 @@ def _into(dock):
 
 
 def _import_plot_modules():
-    """In the import thread: load pyqtgraph and the plot modules (defining classes, no widgets)."""
+    """Load pyqtgraph and the plot modules: they define classes and make no Qt object, so the
+    import thread may do it."""
     for name in PLOT_MODULES:
         importlib.import_module(name)
 

@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyqtgraph as pg
+from PySide6.QtGui import QAction
+
 from gui.plots import sizes
+from gui.theme import DARK
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,6 +74,20 @@ def test_a_plot_asked_for_early_is_made_there_and_then_once(qtbot, dialogs):
     qtbot.waitUntil(lambda: w.plot_docks.built)
     assert w.curvature_panel.plot is plot
     assert len(w.plot_widgets()) == 4
+
+
+def test_plots_made_after_a_theme_switch_come_in_that_theme(qtbot, dialogs):
+    from gui import MainWindow
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.findChild(QAction, "action_theme_dark").trigger()   # before any plot exists
+    w.show()
+    qtbot.waitUntil(lambda: w.plot_docks.built)
+    for plot in (*w.plot_widgets(), w.curvature_panel.plot):
+        for view in plot.findChildren(pg.GraphicsView):
+            assert view.backgroundBrush().color().name().upper() == DARK.plot_background
+    axis = w.gradnorm_plot.plot.getPlotItem().getAxis("left")
+    assert axis.textPen().color().name().upper() == DARK.plot_foreground
 
 
 def test_a_plot_made_step_by_step_is_the_plot_made_at_once():
