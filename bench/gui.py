@@ -180,8 +180,10 @@ def time_start():
     """(seconds from process start to the end of the window's first paint, the same to its plots
     built, from the interpreter's first line to the paint, the main thread's CPU seconds to the paint,
     the event loop's longest stall from the paint until 0.3 s after the plots were built)
-    in a fresh process: the last of three runs, so the file cache
-    and the bytecode cache (a temporary one, as an installed app has its own) are warm."""
+    in a fresh process started as the ``backprop-studio`` command starts the app
+    (``gui.launch.prepare_process``, then ``gui.app.show_window``) with a first start's settings:
+    the last of three runs, so the file cache and the bytecode cache (a temporary one, as an
+    installed app has its own) are warm."""
     code = ("import time; t0 = time.perf_counter()\n"
             "import sys; sys.path.insert(0, %r)\n"
             "from gui.launch import prepare_process\n"
