@@ -27,7 +27,7 @@ class Replay:
 
     def __init__(self, template, feeds, params, forward, backward, outputs, seed):
         self._template = template   # slot → constant value (None for slots filled per run)
-        self._feeds = feeds         # slot numbers of the inputs, in the order run() takes them
+        self._feeds = feeds         # per input, in the order run() takes them: the slots it fills
         self._params = params       # (slot, Tensor) of the parameters: their .data is read per run
         # per op or FusedLayer: (kind, forward fn, input slots, params, fed params (name, input), out
         # slot, index)
@@ -58,7 +58,7 @@ class Replay:
         fused = {}  # top node → its FusedLayer
         slot = {}
         template, params = [], []
-        feeds = [None] * len(inputs)
+        feeds = [() for _ in inputs]  # (an input wrapped in two constant Tensors fills two slots)
         feed_of = {id(a): k for k, a in enumerate(inputs)}
 
         def constant(value, where):
@@ -67,7 +67,7 @@ class Replay:
                 raise ReplayError(f"{where}: an array of shape {value.shape} that is not an input")
             template.append(None if k is not None else value)
             if k is not None:
-                feeds[k] = len(template) - 1
+                feeds[k] += (len(template) - 1,)
             return len(template) - 1
 
         forward = []
@@ -99,7 +99,7 @@ class Replay:
                 forward.append(_lean(prim.forward, prim.saves, in_slots, node._params, fed, slot[node],
                                      len(forward)))
         fed_inputs = {k for entry in forward for _, k in entry[4]}
-        if any(k is None and i not in fed_inputs for i, k in enumerate(feeds)):
+        if any(not slots and i not in fed_inputs for i, slots in enumerate(feeds)):
             raise ReplayError("an input does not enter the graph")
         index_of = {entry[5]: entry[6] for entry in forward}
         backward = []
@@ -140,8 +140,8 @@ class Replay:
         that array as ``.grad``, so that the gradients of successive runs fill the same memory
         (a trainer keeps them in one buffer to update every parameter in one go)."""
         vals = self._template.copy()
-        for k, array in zip(self._feeds, arrays):
-            if k is not None:
+        for slots, array in zip(self._feeds, arrays):
+            for k in slots:
                 vals[k] = array
         for k, p in self._params:
             vals[k] = p.data

@@ -54,7 +54,8 @@ class FusedLayer:
         self.sole = m.sole
 
     def forward(self, vals):
-        wt = vals[self.t] = self.t_fn(vals[self.w], axes=self.axes)
+        w = vals[self.w]  # (transpose with axes=None is w.transpose(None), that is w.T)
+        wt = vals[self.t] = w.T if self.axes is None else self.t_fn(w, axes=self.axes)
         z = vals[self.z] = matmul.forward(vals[self.x], wt)
         a = vals[self.a] = add.forward(z, vals[self.b])
         if self.act_fn is None:

@@ -50,6 +50,7 @@ def window(qtbot, dialogs):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.plot_docks.built)   # the plots are built just after the first paint
+    # the plots are built just after the first paint (a loaded machine may take seconds to import them)
+    qtbot.waitUntil(lambda: w.plot_docks.built, timeout=30000)
     yield w
     w.play.stop()

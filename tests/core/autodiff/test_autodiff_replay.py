@@ -94,3 +94,17 @@ def test_replay_does_not_apply_under_anomaly_checks():
     assert Replay.applies()
     with detect_anomaly():
         assert not Replay.applies()
+
+
+def test_an_input_wrapped_in_two_constant_tensors_feeds_both():
+    W = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    X = np.ones((4, 3))
+    loss = (Tensor(X) @ W.T).sum() + (Tensor(X) * W[0]).sum()
+    replay = Replay.record(loss, (X,), (loss,))
+    X2 = np.random.default_rng(0).standard_normal((4, 3))
+    W.grad = None
+    expected = (Tensor(X2) @ W.T).sum() + (Tensor(X2) * W[0]).sum()
+    expected.backward()
+    grad, W.grad = W.grad, None
+    (value,) = replay.run(X2)
+    assert value == expected.data and np.array_equal(W.grad, grad)
