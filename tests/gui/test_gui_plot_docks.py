@@ -41,7 +41,7 @@ def test_the_window_opens_without_pyqtgraph_with_room_kept_for_each_plot():
 
 def test_after_the_first_paint_the_plots_come_one_by_one_the_shown_ones_first(qtbot, dialogs):
     w, ready = _shown_window(qtbot)
-    qtbot.waitUntil(lambda: w.plot_docks.built)
+    qtbot.waitUntil(lambda: w.plot_docks.built, timeout=30000)
     assert ready == ["loss", "boundary", "weights", "gradnorm", "curvature"]
     assert w.loss_dock.widget() is w.loss_plot and w.gradnorm_dock.widget() is w.gradnorm_plot
     assert w.loss_plot.minimumSize().toTuple() == sizes.LOSS   # the room it was kept
@@ -50,13 +50,13 @@ def test_after_the_first_paint_the_plots_come_one_by_one_the_shown_ones_first(qt
 
 def test_a_tab_in_front_at_the_start_gets_its_plot_before_the_hidden_ones(qtbot, dialogs):
     w, ready = _shown_window(qtbot, raised=("gradnorm_dock", "weights_dock"))
-    qtbot.waitUntil(lambda: w.plot_docks.built)
+    qtbot.waitUntil(lambda: w.plot_docks.built, timeout=30000)
     assert ready[:2] == ["weights", "gradnorm"]
 
 
 def test_a_dock_shown_before_its_plot_is_made_gets_it_at_once_and_drawn(qtbot, dialogs):
     w, ready = _shown_window(qtbot)
-    qtbot.waitUntil(lambda: w.plot_docks.ready("loss"))
+    qtbot.waitUntil(lambda: w.plot_docks.ready("loss"), timeout=30000)
     assert not w.plot_docks.ready("weights")   # the boundary's steps come first
     w.weights_dock.raise_()                      # no turn of the event loop in between
     assert w.plot_docks.ready("weights") and w.weights_dock.widget() is w.weights_plot
@@ -71,7 +71,7 @@ def test_a_plot_asked_for_early_is_made_there_and_then_once(qtbot, dialogs):
     plot = w.curvature_panel.plot            # before any paint: made now, in its place
     assert w.plot_docks.ready("curvature") and not w.plot_docks.ready("loss")
     w.show()
-    qtbot.waitUntil(lambda: w.plot_docks.built)
+    qtbot.waitUntil(lambda: w.plot_docks.built, timeout=30000)
     assert w.curvature_panel.plot is plot
     assert len(w.plot_widgets()) == 4
 
@@ -82,7 +82,7 @@ def test_plots_made_after_a_theme_switch_come_in_that_theme(qtbot, dialogs):
     qtbot.addWidget(w)
     w.findChild(QAction, "action_theme_dark").trigger()   # before any plot exists
     w.show()
-    qtbot.waitUntil(lambda: w.plot_docks.built)
+    qtbot.waitUntil(lambda: w.plot_docks.built, timeout=30000)
     for plot in (*w.plot_widgets(), w.curvature_panel.plot):
         for view in plot.findChildren(pg.GraphicsView):
             assert view.backgroundBrush().color().name().upper() == DARK.plot_background
@@ -106,12 +106,12 @@ def test_the_collector_paused_for_the_start_up_resumes_with_its_objects_frozen(q
     try:
         w = show_window()
         qtbot.addWidget(w)
-        qtbot.waitUntil(gc.isenabled)
+        qtbot.waitUntil(gc.isenabled, timeout=30000)
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
         gc.enable()
     w2 = show_window()   # not paused (tests, scripts): left as it is, nothing frozen
     qtbot.addWidget(w2)
-    qtbot.waitUntil(lambda: w2.plot_docks.built)
+    qtbot.waitUntil(lambda: w2.plot_docks.built, timeout=30000)
     assert gc.isenabled() and gc.get_freeze_count() == 0
