@@ -182,15 +182,18 @@ def time_start():
     """(seconds from process start to the end of the window's first paint, the same to its plots
     built, from the interpreter's first line to the paint, the main thread's CPU seconds to the paint,
     the event loop's longest stall from the paint until 0.3 s after the plots were built)
-    in a fresh process: the last of three runs, so the file cache
-    and the bytecode cache (a temporary one, as an installed app has its own) are warm."""
+    in a fresh process started as the ``backprop-studio`` command starts the app
+    (``gui.launch.prepare_process``, then ``gui.app.show_window``) with a first start's settings:
+    the last of three runs, so the file cache and the bytecode cache (a temporary one, as an
+    installed app has its own) are warm."""
     code = ("import time; t0 = time.perf_counter()\n"
             "import sys; sys.path.insert(0, %r)\n"
+            "from gui.launch import prepare_process\n"
+            "prepare_process()   # as the backprop-studio command does before the app\n"
             "from PySide6.QtCore import QEvent, QObject, Qt, QTimer\n"
             "from PySide6.QtWidgets import QApplication\n"
             "app = QApplication([])\n"
-            "from gui import MainWindow\n"
-            "w = MainWindow()\n"
+            "from gui.app import show_window\n"
             "painted, ticks = [], []\n"
             "probe = QTimer(); probe.setTimerType(Qt.PreciseTimer)\n"
             "probe.timeout.connect(lambda: ticks.append(time.perf_counter()))\n"
@@ -201,8 +204,8 @@ def time_start():
             "            QTimer.singleShot(0, lambda: (painted.append(\n"
             "                (time.perf_counter(), time.thread_time())), probe.start(%d)))\n"
             "        return False\n"
+            "w = show_window()   # shown: its first paint comes in the event loop\n"
             "first = FirstPaint(); w.graph_view.viewport().installEventFilter(first)\n"
-            "w.show()\n"
             "while len(painted) < 2: app.processEvents()\n"
             "while not w.plot_docks.built: app.processEvents()\n"
             "built = time.perf_counter()\n"
@@ -212,7 +215,8 @@ def time_start():
             ) % (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), PROBE_MS, PROBE_MS / 1000)
     import subprocess
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPYCACHEPREFIX=tempfile.mkdtemp(prefix="bench-gui-pyc-"))
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPYCACHEPREFIX=tempfile.mkdtemp(prefix="bench-gui-pyc-"),
+               XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="bench-gui-config-"))   # a first start's window
     for _ in range(3):
         start = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,

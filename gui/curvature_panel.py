@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from core.training.curvature import DIRECTIONS, curvature_report
 
+from .plots import sizes
+
 DEFAULT_EVERY = 10
 
 
@@ -51,7 +53,12 @@ class CurvaturePanel(QWidget):
         self.every.setSuffix(" iterations")
         self.auto.toggled.connect(lambda _: self.sig_computed.emit())  # the panel's key changed
         self.every.valueChanged.connect(lambda _: self.sig_computed.emit())
-        self._plot = None   # the CurvaturePlot, made by build_plot (after the first paint)
+        self._plot = None   # the CurvaturePlot: made after the first paint, or when first asked for
+        # what makes it and shows it here (set_plot): at once by default; the window's plot docks
+        # put theirs, which make it step by step (gui.plot_docks)
+        self.make_plot = lambda: self.set_plot(self._new_plot())
+        self._room = QWidget()   # until then: its room, so the dock keeps its size when it comes
+        self._room.setMinimumSize(*sizes.CURVATURE)
         controls = QHBoxLayout()
         for widget in (self.direction, self.compute_button, self.auto, self.every):
             controls.addWidget(widget)
@@ -59,6 +66,7 @@ class CurvaturePanel(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addLayout(controls)
+        self.layout_.addWidget(self._room, 1)
         self.requests = 0       # Compute clicks, so the scheduler redraws after each
         app_model.sig_generation.connect(self.clear)
         self.clear()
@@ -66,15 +74,20 @@ class CurvaturePanel(QWidget):
     @property
     def plot(self):
         """The CurvaturePlot that draws the reports (made now if it was not yet)."""
-        self.build_plot()
+        if self._plot is None:
+            self.make_plot()
         return self._plot
 
-    def build_plot(self):
-        """Make the plot (pyqtgraph is imported here, not at start-up)."""
-        if self._plot is None:
-            from .plots.curvature_plot import CurvaturePlot
-            self._plot = CurvaturePlot()
-            self.layout_.addWidget(self._plot, 1)
+    @staticmethod
+    def _new_plot():
+        from .plots.curvature_plot import CurvaturePlot  # pyqtgraph: not at start-up
+        return CurvaturePlot()
+
+    def set_plot(self, plot):
+        """Show ``plot``, a CurvaturePlot made elsewhere (step by step, after the first paint)."""
+        self._plot = plot
+        self.layout_.replaceWidget(self._room, plot)
+        self._room.deleteLater()
 
     @property
     def kind(self):

@@ -59,6 +59,7 @@ class LessonPanel(QWidget):
         self.graph.setObjectName("lesson_graph")
         self.graph.set_legend(lab_legend)   # it draws a lesson's lab walks
         self.graph.setMinimumHeight(200)
+        self.graph.hide()   # until a lab step: shown, it would keep the plots' row 200 px taller
         self.question = QLabel(objectName="lesson_question")
         self.question.setWordWrap(True)
         self.answer_field = QLineEdit(objectName="lesson_answer")

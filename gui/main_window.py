@@ -8,6 +8,8 @@ of the event loop.
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from core.lessons import builtin_lessons
+
 from .app_model import AppModel
 from .curvature_panel import add_curvature_dock
 from .errors import show_errors_of
@@ -25,7 +27,7 @@ from .screen_fit import scrolled
 from .setup_panel import SetupPanel
 from .status_view import StatusView
 from .step_actions import StepActions
-from .window_settings import first_layout, restore_window, save_window, stored_config
+from .window_settings import hide_stale_tab_bars, restore_window, save_window, stored_config
 
 STATUS_MS = 5000
 
@@ -64,24 +66,21 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.curvature_dock, self.curvature_panel = add_curvature_dock(self, self.app_model,
                                                                        self.loss_dock)
-        self.plot_docks = PlotDocks(self.app_model, (self.loss_dock, self.boundary_dock, self.weights_dock,
-                                                     self.gradnorm_dock), self._plots_built,
-                                    self.graph_view.viewport(),
-                                    (self.curvature_panel.build_plot, self.lesson_panel.list_lessons))
+        self.plot_docks = PlotDocks(self, later=(self.lesson_panel.list_lessons,), background=(builtin_lessons,))
         self.file_actions = FileActions(self.app_model, self, self.graph_view, self.plot_docks)
         self._build_menus()
         install_lab(self)   # the Lab workspace beside the trainer (gui/lab/), built on first use
         self._shown = {}           # dock → whether it can be seen (a tabbed-away dock stays "visible")
         self.redraw = RedrawScheduler(self.app_model, self._draw_core, window_panels(self), self)
         self._connect()
-        self._first_layout = restore_window(self, stored)
+        restore_window(self, stored)
         self.refresh()
 
     # the plots are built just after the first paint, or when first asked for (gui.plot_docks)
-    loss_plot = property(lambda self: self.plot_docks.build()[0], doc="The loss and accuracy plot.")
-    boundary_plot = property(lambda self: self.plot_docks.build()[1], doc="The decision boundary plot.")
-    weights_plot = property(lambda self: self.plot_docks.build()[2], doc="The weights plot.")
-    gradnorm_plot = property(lambda self: self.plot_docks.build()[3], doc="The gradient norms plot.")
+    loss_plot = property(lambda self: self.plot_docks.plot("loss"), doc="The loss and accuracy plot.")
+    boundary_plot = property(lambda self: self.plot_docks.plot("boundary"), doc="The decision boundary plot.")
+    weights_plot = property(lambda self: self.plot_docks.plot("weights"), doc="The weights plot.")
+    gradnorm_plot = property(lambda self: self.plot_docks.plot("gradnorm"), doc="The gradient norms plot.")
 
     lab = property(lambda self: self.workspaces.lab, doc="The Lab workspace (built on first use).")
 
@@ -190,13 +189,12 @@ class MainWindow(QMainWindow):
     def _clear_plots(self):
         self.plot_docks.clear()
 
-    def _plots_built(self):
-        """The plots exist now: in the current theme, and drawn at their next turn."""
-        if hasattr(self, "redraw"):
-            self.lecture.appearance.apply_plots()
-            if getattr(self, "_first_layout", False) and not self.lecture.presentation.on:   # unset: too early
-                first_layout(self)
-            self.redraw.forget()
+    def plot_ready(self, name, now=False):
+        """The plot ``name`` is in its dock (gui.plot_docks): drawn at its turn, or ``now`` (its dock
+        is being shown)."""
+        if now:
+            self.redraw.draw_now(name)
+        else:
             self.redraw.panels_changed()
 
     def _dock_shown(self, dock, visible):
@@ -215,6 +213,10 @@ class MainWindow(QMainWindow):
     def save_settings(self):
         """Geometry, dock layout, speed, view toggles and the last settings, in QSettings."""
         save_window(self, settings())
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        hide_stale_tab_bars(self)
 
     def closeEvent(self, event):
         self.play.stop()

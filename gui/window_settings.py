@@ -1,7 +1,8 @@
 """What the window remembers between runs: geometry, dock layout, speed, view toggles, settings."""
 import json
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QPoint, Qt
+from PySide6.QtWidgets import QTabBar
 
 from core.training import TrainerConfig
 
@@ -19,7 +20,7 @@ def stored_config(stored):
 
 def restore_window(window, stored):
     """The stored geometry and dock layout (else a first layout that fits the screen), speed and
-    the expanded-loss toggle; returns whether this was the first layout (nothing stored)."""
+    the expanded-loss toggle."""
     geometry = stored.value("geometry")
     first = not (isinstance(geometry, QByteArray) and window.restoreGeometry(geometry))
     if first:
@@ -33,16 +34,35 @@ def restore_window(window, stored):
     if speed == "max" or speed.isdigit():
         window.steps.set_speed(None if speed == "max" else int(speed))
     window.action_expand_loss.setChecked(stored.value("expand_loss") in (True, "true"))
-    return first
+    for bar in _tab_bars(window):   # see hide_stale_tab_bars
+        bar.move(_PARKED)
 
 
 def first_layout(window):
-    """The first start's dock sizes: the bottom row as low as its plots allow, the graph the rest.
-    Applied again once the plots exist (built after the first paint), whose minimum sizes would
-    otherwise have the dock area grow at the graph's expense."""
+    """The first start's dock sizes: the bottom row as low as its plots allow, the graph the rest
+    (the plot docks hold room of their plots' minimum sizes until the plots come: gui.plot_docks)."""
     window.resizeDocks([window.inspector_dock, window.loss_dock, window.boundary_dock],
                        [500, 390, 390], Qt.Horizontal)
     window.resizeDocks([window.inspector_dock], [330], Qt.Vertical)
+
+
+def hide_stale_tab_bars(window):
+    """Hide the tab bars Qt left behind when it made the dock tab groups, once the window is shown.
+
+    Qt makes a spare tab bar for every tab group after the first in a dock row, and never places
+    it again: shown where the window's first layout put it, it shows through a dock's title bar.
+    ``restore_window`` parks every bar off the window; the first layout of the shown window places
+    those Qt uses, so whatever is still parked is left over."""
+    for bar in _tab_bars(window):
+        if bar.pos() == _PARKED:
+            bar.hide()
+
+
+_PARKED = QPoint(-10000, -10000)
+
+
+def _tab_bars(window):
+    return window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
 
 
 def save_window(window, stored):

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QV
 from core.data import DataError, Dataset
 from core.nn import evaluate_spec
 
-from .style import add_legend, class_colors, foreground, make_plot, region_colors
+from . import sizes
+from .style import add_legend, class_colors, foreground, make_plot, region_colors, run_steps
 
 GRID = 100       # the class regions are evaluated on a GRID×GRID raster
 MARGIN = 0.15    # around the data, as a fraction of its extent
@@ -22,14 +23,33 @@ class BoundaryPlot(QWidget):
     Left click adds a training point of the class chosen in the selector, right click removes
     the point nearest to the cursor; both emit ``sig_dataset_edited`` with the new Dataset (or
     ``sig_error`` when the data can't take the edit), which go to ``app_model`` when given.
+    ``stepwise``: built by running ``steps`` (see ``style.run_steps``).
     """
 
     sig_dataset_edited = Signal(object)
     sig_error = Signal(str, str)    # (title, message): an edit the data can't take
 
-    def __init__(self, app_model=None, parent=None):
+    def __init__(self, app_model=None, parent=None, *, stepwise=False):
         super().__init__(parent)
         self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
+        self.setMinimumSize(*sizes.BOUNDARY)
+        self.compact = False    # presenting: no data-editing row, the plot gets its height
+        self._snapshot = None   # the one last drawn: a zoom redraws its regions
+        if app_model is not None:   # edits retrain there; refused edits are its errors
+            self.sig_dataset_edited.connect(app_model.train_on)
+            self.sig_error.connect(app_model.error)
+        self._dataset = None
+        self._rect = self._image_rect = None
+        self._grid = None
+        self._n_regions = 0
+        self._classes = None
+        self._key = None
+        self.steps = run_steps(self._build(), stepwise)
+
+    def _build(self):
+        """The plot, then what it shows and the controls around it (see ``style.run_steps``)."""
+        self.plot = make_plot(left="x2", bottom="x1")
+        yield
         self.class_selector = QComboBox()
         self.class_selector.setToolTip("The class of the points a left click adds")
         hint = QLabel("Click adds a point, right-click removes the nearest")
@@ -40,7 +60,6 @@ class BoundaryPlot(QWidget):
         self.sampled.setStyleSheet("color: palette(placeholder-text);")
         self.sampled.hide()
 
-        self.plot = make_plot(left="x2", bottom="x1")
         item = self.plot.getPlotItem()
         item.setAspectLocked(True)
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -75,19 +94,6 @@ class BoundaryPlot(QWidget):
         layout.addWidget(self.editing)
         layout.addWidget(self.sampled)
         layout.addWidget(self.stack, 1)
-        self.setMinimumSize(320, 320)
-
-        self.compact = False    # presenting: no data-editing row, the plot gets its height
-        self._snapshot = None   # the one last drawn: a zoom redraws its regions
-        if app_model is not None:   # edits retrain there; refused edits are its errors
-            self.sig_dataset_edited.connect(app_model.train_on)
-            self.sig_error.connect(app_model.error)
-        self._dataset = None
-        self._rect = self._image_rect = None
-        self._grid = None
-        self._n_regions = 0
-        self._classes = None
-        self._key = None
 
     def boundary_image(self):
         """The class (0..k-1) predicted at each grid point, rows along x2, or None."""

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from core.training.curvature import DIRECTIONS
 
-from .style import FOREGROUND, TRAIN_COLOR, add_legend, make_plot
+from . import sizes
+from .style import FOREGROUND, TRAIN_COLOR, add_legend, make_plot, run_steps
 
 LOSS_PEN = pg.mkPen(TRAIN_COLOR, width=2)
 TANGENT_PEN = pg.mkPen("#7f7f7f", width=1.5, style=Qt.PenStyle.DashLine)
@@ -70,14 +71,22 @@ def threshold_steps(iterations, thresholds):
 
 class CurvaturePlot(QWidget):
     """Top: L(θ + t·d), its tangent line and parabola, and where η lands. Bottom: λ_max over
-    training with 2/η. Captions in words under each."""
+    training with 2/η. Captions in words under each. ``stepwise``: built by running ``steps``
+    (see ``style.run_steps``)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, *, stepwise=False):
         super().__init__(parent)
         self.setObjectName("curvature_plot")
         self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
+        self.setMinimumSize(*sizes.CURVATURE)
+        self.steps = run_steps(self._build(), stepwise)
+
+    def _build(self):
+        """The two plots, a step each, then their curves and captions (see ``style.run_steps``)."""
         self.slice_plot = make_plot(left="loss", bottom="t  (θ + t·d)")
+        yield
         self.sharp_plot = make_plot(left="λ_max", bottom="iteration")
+        yield
         for plot in (self.slice_plot, self.sharp_plot):
             for name in ("left", "bottom"):
                 plot.getPlotItem().getAxis(name).enableAutoSIPrefix(False)  # t = 0.001 is no "m"
@@ -90,6 +99,7 @@ class CurvaturePlot(QWidget):
                               symbolBrush=FOREGROUND, symbolPen=None)
         self.lands = item.plot([], [], name="η step", pen=None, symbol="d", symbolSize=12,
                                symbolBrush=ALARM, symbolPen=None)
+        yield
         item = self.sharp_plot.getPlotItem()
         self.sharp_curve = item.plot([], [],
                                      pen=pg.mkPen(TRAIN_COLOR, width=1.5), symbol="o", symbolSize=5,
@@ -109,7 +119,6 @@ class CurvaturePlot(QWidget):
         layout.addWidget(self.slice_caption)
         layout.addWidget(self.sharp_plot, 2)
         layout.addWidget(self.stability_caption)
-        self.setMinimumSize(320, 300)   # fits the bottom dock row of a 1366×768 window
         self.clear()
 
     def show_report(self, report, series, crossed_at=None):

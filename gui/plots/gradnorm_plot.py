@@ -7,30 +7,37 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .style import DecadeAxis, add_legend, make_plot, reset_range, series_color, show_points_when_single
+from . import sizes
+from .style import DecadeAxis, add_legend, make_plot, reset_range, run_steps, series_color, show_points_when_single
 
 PREFIX = "grad_norm/"
 
 
 class GradNormPlot(QWidget):
-    """‖∂L/∂p‖ per parameter p (one curve each, weights solid, biases dashed, one colour per layer)."""
+    """‖∂L/∂p‖ per parameter p (one curve each, weights solid, biases dashed, one colour per layer).
+    ``stepwise``: built by running ``steps`` (see ``style.run_steps``)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, *, stepwise=False):
         super().__init__(parent)
         self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
+        self.setMinimumSize(*sizes.GRADNORM)
+        self.curves = {}
+        self.steps = run_steps(self._build(), stepwise)
+
+    def _build(self):
+        """The plot, then its settings (see ``style.run_steps``); the curves come with the data."""
         self.plot = make_plot(left="gradient norm (log)", bottom="iteration",
                               title="Gradient norm per parameter",
                               axis_items={"left": DecadeAxis("left")})
+        yield
         item = self.plot.getPlotItem()
         item.setLogMode(y=True)
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         add_legend(item)
-        self.curves = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plot)
-        self.setMinimumSize(320, 240)
 
     def show_snapshot(self, snapshot):
         """Draw ``snapshot`` now (the redraw scheduler decides when)."""

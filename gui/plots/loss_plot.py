@@ -3,6 +3,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from . import sizes
 from .style import (
     LEFT_LABEL_ROOM,
     TRAIN_COLOR,
@@ -11,6 +12,7 @@ from .style import (
     add_legend,
     make_plot,
     reset_range,
+    run_steps,
     show_points_when_single,
 )
 
@@ -32,20 +34,28 @@ SIDE_BY_SIDE = 2.0   # a panel this many times wider than tall shows the two plo
 
 class LossPlot(QWidget):
     """Loss (data, regularisation, total, validation) above accuracy (train, validation), or
-    beside it in a wide, short panel (presenting: each plot keeps a useful height)."""
+    beside it in a wide, short panel (presenting: each plot keeps a useful height).
+    ``stepwise``: built by running ``steps`` (see ``style.run_steps``)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, *, stepwise=False):
         super().__init__(parent)
         self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
+        self.setMinimumSize(*sizes.LOSS)
+        self.curves = {}
+        self.steps = run_steps(self._build(), stepwise)
+
+    def _build(self):
+        """The plots, a step each, then their curves (see ``style.run_steps``)."""
         self.log_scale = QCheckBox("Log scale (loss)")
         self.log_scale.setToolTip("Show the loss axis on a logarithmic scale")
         self.log_scale.toggled.connect(self.set_log_scale)
         self.loss_plot = make_plot(left="loss", axis_items={"left": DecadeAxis("left")})
+        yield
         self.acc_plot = make_plot(left="accuracy", bottom="iteration")
         self.acc_plot.setXLink(self.loss_plot)
         self.acc_plot.setYRange(0.0, 1.0, padding=0.1)  # room for the 0 and 1 labels
         self.acc_plot.getPlotItem().enableAutoRange(axis="y", enable=False)
-        self.curves = {}
+        yield
         # one legend: the accuracy curves have the loss curves' colours and names
         self.legend = add_legend(self.loss_plot.getPlotItem(), columns=len(_LOSS_CURVES))
         for plot, specs in ((self.loss_plot, _LOSS_CURVES), (self.acc_plot, _ACC_CURVES)):
@@ -56,6 +66,7 @@ class LossPlot(QWidget):
                 markers = {"symbol": "o", "symbolSize": 5, "symbolPen": pen,
                            "symbolBrush": pen.color()} if key.startswith("val_") else {}
                 self.curves[key] = item.plot([], [], name=name, pen=pen, **markers)
+            yield
 
         top = QHBoxLayout()
         top.addStretch(1)
@@ -67,7 +78,6 @@ class LossPlot(QWidget):
         self.plots.addWidget(self.loss_plot, 3)
         self.plots.addWidget(self.acc_plot, 2)
         layout.addLayout(self.plots, 1)
-        self.setMinimumSize(320, 320)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)

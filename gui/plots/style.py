@@ -47,9 +47,9 @@ def series_color(k):
 
 def make_plot(left="", bottom="", title=None, axis_items=None):
     """A PlotWidget with a light background, dark axes, horizontal grid lines and no right-click menu."""
-    widget = pg.PlotWidget(background=_current["background"], axisItems=axis_items)
+    # no menus at all: pyqtgraph builds the view's menu (5 ms) unless told so when it is made
+    widget = pg.PlotWidget(background=_current["background"], axisItems=axis_items, enableMenu=False)
     item = widget.getPlotItem()
-    item.setMenuEnabled(False)
     item.hideButtons()
     item.showGrid(y=True, alpha=0.15)  # vertical grid lines too cost a redraw of each frame
     # pyqtgraph puts the left axis label 5 px outside its axis, flush with the view's edge, where
@@ -63,6 +63,17 @@ def make_plot(left="", bottom="", title=None, axis_items=None):
     if title:
         item.setTitle(title, color=_current["foreground"])
     return widget
+
+
+def run_steps(steps, stepwise):
+    """A plot's construction ``steps`` (a generator that yields after each costly part, 5–20 ms of
+    pyqtgraph each): run to the end now, or, when ``stepwise``, handed back for the caller to run one
+    per turn of the event loop (``gui.plot_docks``) before the plot is used."""
+    if stepwise:
+        return steps
+    for _ in steps:
+        pass
+    return iter(())
 
 
 def style_axes(plot_item):
@@ -135,6 +146,13 @@ def apply_current_theme(view):
                     label.setText(label.text)   # the new colour and size show once re-rendered
         elif isinstance(item, pg.ColorBarItem):
             style_axes(item)
+
+
+def apply_theme_to(widget):
+    """Every plot inside ``widget`` (a plot made just now) in the current theme, as a theme switch
+    would have left it (``set_plot_theme`` has been called)."""
+    for view in widget.findChildren(pg.GraphicsView):
+        apply_current_theme(view)
 
 
 class DecadeAxis(pg.AxisItem):

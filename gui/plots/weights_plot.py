@@ -7,8 +7,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .style import BACKGROUND, DIVERGING, foreground, style_axes, title_size
+from . import sizes
+from .style import BACKGROUND, DIVERGING, foreground, run_steps, style_axes, title_size
 
+_DIVERGING = pg.colormap.get(DIVERGING)   # read from its file at import (a background thread)
 _GAP = 1  # pixels between tiles
 _LABEL_SPACE = 3  # pixels above each row of tiles, for the class names
 
@@ -18,26 +20,34 @@ class WeightsPlot(QWidget):
 
     For square images (digits: 64 features = 8×8) the selector also offers the first
     weight matrix with each row drawn as an image: a linear model's class templates or an
-    MLP's first-layer filters.
+    MLP's first-layer filters. ``stepwise``: built by running ``steps`` (see ``style.run_steps``).
     """
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, *, stepwise=False):
         super().__init__(parent)
         self.setAutoFillBackground(True)  # opaque: nothing of a dock area behind shows through
+        self.setMinimumSize(*sizes.WEIGHTS)
+        self._side_by_side = None
+        self._entries = []
+        self._snapshot = None
+        self._tile_names = ()
+        self.steps = run_steps(self._build(), stepwise)
+
+    def _build(self):
+        """The two heat maps, two steps each, then the selector (see ``style.run_steps``)."""
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground(BACKGROUND)
+        self.weights = HeatMap(stepwise=True)
+        yield from self.weights.steps
+        yield
+        self.gradient = HeatMap(stepwise=True)
+        yield from self.gradient.steps
+        yield
+        self._arrange(side_by_side=True)
         self.selector = QComboBox()
         self.selector.setToolTip("The parameter to show")
         self.selector.setMinimumContentsLength(18)
         self.selector.currentIndexChanged.connect(self._on_selection)
-        self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground(BACKGROUND)
-        self.weights = HeatMap()
-        self.gradient = HeatMap()
-        self._side_by_side = None
-        self._arrange(side_by_side=True)
-        self._entries = []
-        self._snapshot = None
-        self._tile_names = ()
-
         top = QHBoxLayout()
         top.addWidget(QLabel("Parameter:"))
         top.addWidget(self.selector, 1)
@@ -45,7 +55,6 @@ class WeightsPlot(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
-        self.setMinimumSize(300, 260)
 
     def selected(self):
         """("param", name) or ("tiles", name) for the current choice, or None."""
@@ -157,24 +166,42 @@ class IndexAxis(pg.AxisItem):
         return levels or [(1.0, [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
 
 
-class HeatMap:
-    """One plot of the layout: an image with a diverging colour bar, levels ±max|value|."""
+class _MenulessPlotItem(pg.PlotItem):
+    """A PlotItem made without context menus (pyqtgraph builds them unless told so: 5–30 ms)."""
 
-    def __init__(self):
-        self.plot = pg.PlotItem(axisItems={"left": IndexAxis("left"), "bottom": IndexAxis("bottom")})
-        self.plot.setMenuEnabled(False)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, enableMenu=False, **kwargs)
+
+
+class ColorBar(pg.ColorBarItem, _MenulessPlotItem):
+    """pyqtgraph's ColorBarItem without the menus it switches off anyway: its ``super().__init__()``
+    reaches the PlotItem through _MenulessPlotItem."""
+
+
+class HeatMap:
+    """One plot of the layout: an image with a diverging colour bar, levels ±max|value|.
+    ``stepwise``: built by running ``steps`` (see ``style.run_steps``)."""
+
+    def __init__(self, stepwise=False):
+        self.labels = []
+        self._rect = None
+        self.steps = run_steps(self._build(), stepwise)
+
+    def _build(self):
+        """The plot, then its colour bar (each a pyqtgraph PlotItem)."""
+        self.plot = pg.PlotItem(axisItems={"left": IndexAxis("left"), "bottom": IndexAxis("bottom")},
+                                enableMenu=False)
         self.plot.hideButtons()
         self.plot.invertY(True)  # row 0 on top, as a matrix is written
         style_axes(self.plot)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
-        self.bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=DIVERGING, interactive=False,
-                                   colorMapMenu=False, width=12)
+        self.plot.getViewBox().sigTransformChanged.connect(self._fit_labels)
+        yield
+        self.bar = ColorBar(values=(-1.0, 1.0), colorMap=_DIVERGING, interactive=False,
+                            colorMapMenu=False, width=12)
         self.bar.setImageItem(self.image, insert_in=self.plot)
         style_axes(self.bar)
-        self.labels = []
-        self._rect = None
-        self.plot.getViewBox().sigTransformChanged.connect(self._fit_labels)
 
     def levels(self):
         return tuple(self.image.getLevels())

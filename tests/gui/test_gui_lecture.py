@@ -192,8 +192,11 @@ def test_the_first_window_fits_a_1366_by_768_screen(qtbot, dialogs, monkeypatch)
 
 def test_at_first_start_the_graph_keeps_its_share_once_the_plots_exist(qtbot, dialogs, monkeypatch):
     w = _first_window_on_a_laptop(qtbot, monkeypatch)
-    qtbot.waitUntil(lambda: w.plot_docks.built, timeout=30000)  # their minimum sizes arrive after the first paint
-    qtbot.waitUntil(lambda: w.graph_view.height() >= 0.28 * w.height())   # 124 of 696 px before
+    qtbot.waitExposed(w)
+    # from the first paint: the docks hold room of their plots' size (the graph had 124 of 696 px)
+    assert not w.plot_docks.ready("loss") and w.graph_view.height() >= 0.28 * w.height()
+    qtbot.waitUntil(lambda: w.plot_docks.built, timeout=30000)
+    assert w.graph_view.height() >= 0.28 * w.height()
     assert w.inspector_dock.height() <= 360   # the bottom row as low as its plots allow
 
 

@@ -1,6 +1,9 @@
 """The main window: opening state, the step actions and their enabled states, errors, divergence,
 rebuilding, live settings and what persists between runs."""
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +15,7 @@ from core.data import Dataset
 from core.training import Phase, TrainerConfig, build_trainer
 from core.training.graph_groups import collapse, linear_groups
 
+ROOT = Path(__file__).resolve().parents[2]
 STEP_ACTIONS = ("action_forward", "action_loss", "action_backward", "action_step_node",
                 "action_update", "action_step", "action_play", "action_reset")
 
@@ -228,3 +232,18 @@ def test_the_decision_regions_fill_the_view_after_a_reset(window):
     plot = window.boundary_plot
     regions = plot.image.mapRectToParent(plot.image.boundingRect())
     assert regions.contains(plot.plot.getPlotItem().getViewBox().viewRect())
+
+
+def test_only_the_tab_bars_of_the_dock_groups_show(tmp_path):
+    # Qt leaves a spare bar behind per extra tab group, which showed through a dock's title bar at
+    # its first place; in a fresh interpreter (under pytest-qt's application Qt makes none)
+    script = ("from PySide6.QtCore import Qt; from PySide6.QtWidgets import QApplication, QTabBar; "
+              "app = QApplication([]); from gui import MainWindow; w = MainWindow(); w.show(); "
+              "app.processEvents(); bars = w.findChildren(QTabBar, options=Qt.FindDirectChildrenOnly); "
+              "print(sorted(tuple(b.tabText(i) for i in range(b.count())) for b in bars if b.isVisible()))")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            check=False, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "",
+                                              "XDG_CONFIG_HOME": str(tmp_path)})
+    shown = [("Decision boundary", "Weights", "Lessons"), ("Loss and accuracy", "Gradient norms", "Curvature"),
+             ("Node inspector", "Setup")]
+    assert result.stdout.strip().splitlines()[-1] == str(shown), result.stderr
