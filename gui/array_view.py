@@ -57,6 +57,11 @@ def shape_text(shape):
     return "scalar" if not shape else "×".join(str(s) for s in shape)
 
 
+# A frame of Play re-texts every box, and a 128-wide MLP's arrays hold 30,000 entries: each number
+# is one ufunc reduction, the very one ndarray.mean/min/max run, without their Python wrappers.
+_MEAN_IS_SUM = (np.float64, np.float32)   # dtypes whose mean is their add.reduce / size, as ndarray.mean
+
+
 def summary_lines(a):
     """Two short lines for a node box: ('μ 0.0123', '[−1.2, 3.4]'), ('1.25', '') or ('—', '')."""
     if a is None:
@@ -64,13 +69,16 @@ def summary_lines(a):
     a = np.asarray(a)
     if a.size == 1:
         return fmt(a.reshape(())), ""
-    return f"μ {fmt(a.mean())}", range_text(a)
+    mean = np.add.reduce(a, axis=None) / a.size if a.dtype.type in _MEAN_IS_SUM else a.mean()
+    return f"μ {fmt(mean)}", range_text(a)
 
 
 def range_text(a):
     """'[−1.2, 3.4]': the smallest and largest entry of an array of more than one ('' for one)."""
     a = np.asarray(a)
-    return "" if a.size == 1 else f"[{fmt(a.min(), 2)}, {fmt(a.max(), 2)}]"
+    if a.size == 1:
+        return ""
+    return f"[{fmt(np.minimum.reduce(a, axis=None), 2)}, {fmt(np.maximum.reduce(a, axis=None), 2)}]"
 
 
 def balance(g):

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from .array_view import shape_text
-from .graph_stats import GradientLooks, gradient_range, value_lines
+from .array_view import range_text, shape_text, summary_lines
+from .graph_stats import GradientLooks
 from .graph_theme import GraphTheme
 
 DEFAULT_THEME = GraphTheme()
@@ -176,7 +176,7 @@ class NodeItem:
         elif upstream is not None and summed > 1:
             second = f"= sum of the {summed} edges"
         else:
-            second = "" if upstream is None else gradient_range(upstream)
+            second = "" if upstream is None else range_text(upstream)
         self._set_text(self.grad_text[1], second)
         colour = looks.colour(upstream)
         if colour.rgb() != self._grad_rgb:
@@ -196,7 +196,7 @@ class NodeItem:
 
     def _set_lines(self, items, prefix, a):
         """The value and, on the line below, its range."""
-        first, second = ("", "") if a is None else value_lines(a)
+        first, second = ("", "") if a is None else summary_lines(a)
         self._set_text(items[0], f"{prefix} {first}" if first else "")
         self._set_text(items[1], second)
 

@@ -2,7 +2,10 @@
 and one backward step of ``Replay`` instead of one per node.
 
 A step calls the same forward functions and VJP rules on the same operands as the per-node replay,
-so the numbers are bit-identical; what it saves is the replay's Python per node. ``find_layers``
+so the numbers are bit-identical; what it saves is the replay's Python per node. Two shortcuts do
+the same operations: transpose with axes=None as ``.T``, and, where the caller gives W's and b's
+gradients a place (``Replay.run``'s ``grads_into``), matmul's rule for W and the bias sum written
+there (``out=``) instead of into new arrays. ``find_layers``
 fuses a layer only where that is certain: the transpose, the product and (with an activation) the
 sum feed nothing else, and no other node adds into the gradient of x, W or b between the moment
 the fused step sends it and the moment the per-node replay would have (the sums keep their order).

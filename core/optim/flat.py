@@ -47,3 +47,9 @@ class FlatParameters:
     def holds_grads(self, grads):
         """Whether ``grads`` (in order) are the gradient buffer's views."""
         return len(grads) == len(self.grad_views) and all(map(is_, grads, self.grad_views))
+
+    def grad_places(self, parameters):
+        """Per Tensor of ``parameters``: the gradient buffer's view at its place while its array is
+        one of this buffer's views, else None (what ``Replay.run`` takes as ``grads_into``)."""
+        place = {id(view): g for view, g in zip(self.views, self.grad_views)}
+        return tuple([place.get(id(p.data)) for p in parameters])

@@ -31,9 +31,13 @@ class SGD(Optimizer):
             raise ValueError("nesterov needs momentum > 0 and dampening = 0, got "
                              f"momentum={self.momentum}, dampening={self.dampening}")
 
+    def _plain(self):
+        """No weight decay, no momentum: p ← p − lr·grad."""
+        return self.weight_decay == 0 and self.momentum == 0
+
     def _update_flat(self):
         flat = self.flat
-        if (flat is None or self.weight_decay != 0 or self.momentum != 0
+        if (flat is None or not self._plain()
                 or not flat.holds_grads([p.grad for p in self.params])
                 or not flat.holds([p.data for p in self.params])):
             return False
@@ -42,7 +46,7 @@ class SGD(Optimizer):
         return True
 
     def _update_all(self, ready):
-        if self.weight_decay != 0 or self.momentum != 0:
+        if not self._plain():
             super()._update_all(ready)
             return
         # plain SGD: no per-parameter calls, and lr·grad goes into a buffer kept per parameter

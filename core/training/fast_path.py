@@ -121,7 +121,7 @@ class FastPath:
             except ReplayError:  # a graph with other constant arrays stays on the ordinary path
                 self._replays[key] = None
             else:
-                self._replays[key] = replay, gradient_places(replay.parameters, flat)
+                self._replays[key] = replay, flat and flat.grad_places(replay.parameters)
         return graph, tuple(t.data for t in graph)
 
 
@@ -131,10 +131,3 @@ def blas_threads(model, rows):
     linears = getattr(model, "linears", ())
     flops = max((2 * rows * layer.in_features * layer.out_features for layer in linears), default=0)
     return runtime.blas_threads(flops)
-
-
-def gradient_places(parameters, flat):
-    """Per Tensor of ``parameters``: the view of ``flat``'s gradient buffer at its place while
-    its array is one of ``flat``'s views, else None; all None without ``flat``."""
-    place = {} if flat is None else {id(view): g for view, g in zip(flat.views, flat.grad_views)}
-    return tuple([place.get(id(p.data)) for p in parameters])
