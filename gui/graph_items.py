@@ -6,7 +6,7 @@ then only re-coloured and re-texted, so redrawing at 30 Hz stays cheap.
 import html
 from contextlib import contextmanager
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -316,34 +316,6 @@ class EdgeItem:
             if cover == 0:
                 break
         return best
-
-
-class _PaintCount(QObject):
-    """Counts the paint events of the widget it watches."""
-
-    def __init__(self, widget):
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Paint:
-            self.count += 1
-        return False
-
-
-def repaint_now(view):
-    """Paint ``view``'s scene now, once. Processing the scene's queued changes paints them at once
-    (Qt sends the window's pending update request from there), so the viewport is repainted only
-    when that painted nothing: painting it again would double a frame's cost while playing."""
-    viewport = view.viewport()
-    counter = viewport.findChild(_PaintCount)
-    if counter is None:
-        counter = _PaintCount(viewport)
-    before = counter.count
-    QCoreApplication.sendPostedEvents(view.scene(), QEvent.MetaCall)
-    if counter.count == before:
-        viewport.repaint()
 
 
 @contextmanager

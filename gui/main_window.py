@@ -15,7 +15,6 @@ from .curvature_panel import add_curvature_dock
 from .errors import show_errors_of
 from .file_actions import FileActions, settings
 from .graph_actions import GraphActions
-from .graph_items import repaint_now
 from .graph_view import GraphView
 from .inspector import Inspector
 from .lab import install_lab
@@ -23,6 +22,7 @@ from .lecture import install as install_lecture_tools
 from .lesson_panel import LessonPanel, raise_panel
 from .plot_docks import PlotDocks, window_panels
 from .redraw import RedrawScheduler
+from .repaint import repaint_now
 from .screen_fit import scrolled
 from .setup_panel import SetupPanel
 from .status_view import StatusView

@@ -14,7 +14,7 @@ DEFAULT_SPEED = 100
 BUDGET = 0.008    # seconds of training per tick
 TICK_MS = 4       # between ticks at a set speed; 0 (back to back) at full speed
 RATE_WINDOW = 1.0  # seconds over which iterations/s is measured
-FULL_SPEED_SHARE = 0.75  # of wall time for training at "max", at least (gui.redraw: graph ≤ 0.22, panels 0.03)
+FULL_SPEED_SHARE = 0.73  # of wall time for training at "max", at least (gui.redraw: graph ≤ 0.22, panels 0.05)
 
 
 class PlayController(QObject):

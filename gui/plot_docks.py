@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QWidget
 from . import plots
 from .plots import sizes
 from .redraw import Panel
+from .repaint import repaint_now
 
 PLOT_MODULES = tuple(f"gui.plots.{name}" for name in
                      ("loss_plot", "boundary_plot", "weights_plot", "gradnorm_plot", "curvature_plot"))
@@ -225,7 +226,7 @@ def window_panels(window):
         def draw_plot(s):
             plot = window.plot_docks.plot(name)
             plot.show_snapshot(s)
-            plot.repaint()
+            repaint_now(plot)
         return Panel(name, draw or draw_plot, lambda s: (model.generation, key(s)),
                      lambda: window.plot_docks.ready(name) and window._shown.get(dock, False))
 
@@ -238,7 +239,7 @@ def window_panels(window):
 
     def draw_curvature(s):
         curvature.show_snapshot(s)
-        curvature.repaint()
+        repaint_now(curvature)
     return [inspector,
             plot_panel("loss", window.loss_dock, history_length),
             plot_panel("boundary", window.boundary_dock, lambda s: (s.iteration, history_length(s))),

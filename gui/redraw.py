@@ -8,11 +8,13 @@ in its own turn of the event loop, so clicks get through in between.
 While playing, drawing gets a bounded share of the wall time and training the rest (at full
 speed at least ``play.FULL_SPEED_SHARE``, more when frames are cheap). The graph comes first: a
 frame every ``FRAME_S``, spaced further apart only where frames would take more than
-``GRAPH_SHARE`` of the time. Panels draw on a budget of their own that grows at ``PANEL_SHARE`` of
-the time (more when a slow set speed leaves training less to do), each at most ``PANEL_HZ`` times
-a second, the longest-waiting first, from the frame's snapshot (no snapshot of their own); a
-panel that has waited ``PANEL_WAIT_S`` draws even on credit, so an expensive one (the decision
-boundary of a large model) still moves.
+``GRAPH_SHARE`` of the time. Between frames the panels take turns, the longest-waiting first
+whatever it costs (so cheap panels never starve an expensive one such as the decision boundary),
+each at most ``PANEL_HZ`` times a second, on a budget of their own that grows at ``PANEL_SHARE`` of
+the time (more when a slow set speed leaves training less to do), from the frame's snapshot (no
+snapshot of their own); a panel that has waited ``PANEL_WAIT_S`` draws even on credit. A plot costs
+5–20 ms to redraw and paint, so on the default model the loss curves and the boundary follow Play
+about every 0.3–0.5 s, often enough to watch them move, for about 5 % of the training speed.
 """
 import time
 
@@ -22,7 +24,7 @@ from core.runtime import limit_blas
 
 FRAME_S = 1 / 26       # the graph while playing: 26 frames a second ...
 GRAPH_SHARE = 0.22     # ... unless frames (on average) would take more than this share of the time
-PANEL_SHARE = 0.03     # of the time for the panels at full speed
+PANEL_SHARE = 0.05     # of the time for the panels at full speed: a plot every 0.3–0.5 s, not 1.5 s
 PANEL_HZ = 4
 PANEL_WAIT_S = 1.5     # a panel waits at most this long for the budget while playing
 CREDIT_CAP_S = 0.03    # panel drawing time saved up while there was nothing to draw
@@ -156,31 +158,30 @@ class RedrawScheduler(QObject):
 
     # ----- the schedule ----------------------------------------------------------------------
     def _next_unit(self, now):
-        """The next thing to draw ("core" or a Panel) and when, or (None, None): the graph when
-        its frame is due, else the panel waiting longest once the budget allows (at once when
-        not pacing)."""
-        pacing = self.pacing
-        candidates = []
-        if self.core_dirty:
-            candidates.append((0, self.next_frame if pacing else now, 0, "core"))
+        """The next thing to draw ("core" or a Panel) and when, or (None, None). Not pacing: the
+        core, then the panels in order, at once. Pacing: the graph when its frame is due; until
+        then the panel that has waited longest, once its turn (``PANEL_HZ``) has come and the
+        budget allows — whatever the others cost, so that an expensive panel is not passed over
+        by cheap ones — or on credit once it has waited ``PANEL_WAIT_S``."""
         version = self.version_of()
-        ready = now if self.credit >= 0 else now - self.credit / self._panel_share()
-        for k, panel in enumerate(self.panels, start=1):
-            if panel.visible() and self.checked.get(panel.name) != version:
-                if not pacing:
-                    candidates.append((0, now, k, panel))
-                    continue
-                due = self.drawn_at.get(panel.name, 0.0) + 1 / PANEL_HZ
-                if now - due >= PANEL_WAIT_S:   # waited long enough: no longer waits for credit
-                    candidates.append((-1, due, k, panel))
-                else:
-                    candidates.append((1, max(due, ready), k, panel))
-        if not candidates:
-            return None, None
-        # the most urgent group first; within it, whatever is due first
-        urgent = min(c[0] for c in candidates)
-        _, due, _, unit = min((c for c in candidates if c[0] == urgent), key=lambda c: c[1:3])
-        return unit, due
+        waiting = [panel for panel in self.panels
+                   if panel.visible() and self.checked.get(panel.name) != version]
+        if not self.pacing:
+            if self.core_dirty:
+                return "core", now
+            return (waiting[0], now) if waiting else (None, None)
+        frame_due = self.next_frame if self.core_dirty else None
+        if frame_due is not None and frame_due <= now:
+            return "core", frame_due
+        if waiting:
+            panel = min(waiting, key=lambda p: self.drawn_at.get(p.name, 0.0))
+            due = self.drawn_at.get(panel.name, 0.0) + 1 / PANEL_HZ
+            if now - due < PANEL_WAIT_S:   # not waited too long: waits for the budget too
+                ready = now if self.credit >= 0 else now - self.credit / self._panel_share()
+                due = max(due, ready)
+            if frame_due is None or due < frame_due:
+                return panel, due
+        return ("core", frame_due) if frame_due is not None else (None, None)
 
     def _schedule(self):
         now = time.perf_counter()

@@ -8,7 +8,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from . import sizes
-from .style import DecadeAxis, add_legend, make_plot, reset_range, run_steps, series_color, show_points_when_single
+from .style import (
+    DecadeAxis,
+    add_legend,
+    make_plot,
+    reset_range,
+    run_steps,
+    series_color,
+    show_points_when_single,
+    to_screen,
+)
 
 PREFIX = "grad_norm/"
 
@@ -57,7 +66,7 @@ class GradNormPlot(QWidget):
             style = Qt.PenStyle.DashLine if kind == "bias" else Qt.PenStyle.SolidLine
             width = 1.5 if kind == "weight" else 1
             pen = pg.mkPen(series_color(layers.index(layer)), width=width, style=style)
-            self.curves[name] = self.plot.getPlotItem().plot([], [], name=name, pen=pen)
+            self.curves[name] = to_screen(self.plot.getPlotItem().plot([], [], name=name, pen=pen))
 
     def export_items(self):
         """(name, plot item) for the exporters."""

@@ -14,6 +14,7 @@ from .style import (
     reset_range,
     run_steps,
     show_points_when_single,
+    to_screen,
 )
 
 # history key → (x key, legend name, pen). Thick or dashed lines over thousands of points
@@ -65,7 +66,7 @@ class LossPlot(QWidget):
             for key, (_, name, pen) in specs.items():
                 markers = {"symbol": "o", "symbolSize": 5, "symbolPen": pen,
                            "symbolBrush": pen.color()} if key.startswith("val_") else {}
-                self.curves[key] = item.plot([], [], name=name, pen=pen, **markers)
+                self.curves[key] = to_screen(item.plot([], [], name=name, pen=pen, **markers))
             yield
 
         top = QHBoxLayout()

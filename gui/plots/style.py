@@ -18,6 +18,7 @@ _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
 LEFT_LABEL_ROOM = 5  # pixels
 DIVERGING = "CET-D1"  # blue (negative) – white (0) – red (positive)
 _current = {"foreground": FOREGROUND, "background": BACKGROUND, "font": None}
+SAMPLES_PER_PIXEL = 2.0   # of a long curve's width, drawn (``to_screen``)
 LEGEND_ROW = 4   # PlotItem's layout: 0 title, 1 top axis, 2 view, 3 bottom axis; the legend below
 
 
@@ -99,6 +100,15 @@ def add_legend(plot_item, columns=3):
     plot_item.layout.addItem(legend, LEGEND_ROW, 1)
     plot_item.legend = legend
     return legend
+
+
+def to_screen(curve):
+    """``curve`` (of a plot downsampled by peaks) drawn from about SAMPLES_PER_PIXEL samples per
+    pixel of its width, and ``curve`` returned."""
+    # pyqtgraph keeps five samples a pixel; a pixel column's peaks (its min and max) are all a line
+    # shows of them, and drawing the thick curves was most of a plot's 20 ms redraw while playing
+    curve.opts["autoDownsampleFactor"] = SAMPLES_PER_PIXEL
+    return curve
 
 
 def show_points_when_single(curve, n_points, pen):

@@ -6,8 +6,9 @@ from PySide6.QtCore import QEvent, QObject
 
 import gui.graph_view
 from core.training import TrainerConfig, build_trainer
-from gui.graph_items import repaint_now, uncached
+from gui.graph_items import uncached
 from gui.graph_view import GraphView
+from gui.repaint import repaint_now
 
 
 def texts(view):

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from PySide6.QtCore import QObject, Signal
 
 from gui.play import FULL_SPEED_SHARE
-from gui.redraw import FRAME_S, RedrawScheduler, paced_frame
+from gui.redraw import FRAME_S, PANEL_WAIT_S, RedrawScheduler, paced_frame
 
 
 def points(plot):
@@ -40,6 +40,32 @@ def test_while_playing_the_panels_draw_the_latest_snapshot_only(window, qtbot):
     window.redraw.flush()
     assert drawn[-1] == window.trainer.iteration == points(window.loss_plot)
     assert len(drawn) < window.trainer.iteration / 10   # no backlog: most iterations never drawn
+
+
+def test_while_playing_at_full_speed_every_visible_plot_redraws_in_its_turn(window, qtbot):
+    """The plots follow Play at a steady rate, the decision boundary included (not only after
+    waiting PANEL_WAIT_S each), and each draw shows a later iteration than the one before."""
+    drawn = {"loss": [], "boundary": []}   # (time, iteration) of each draw
+    frames = []
+    for panel in window.redraw.panels:
+        if panel.name in drawn:
+            def draw(snapshot, record=drawn[panel.name], original=panel.draw):
+                record.append((time.perf_counter(), snapshot.iteration))
+                original(snapshot)
+            panel.draw = draw
+    core = window.redraw.core
+    window.redraw.core = lambda snapshot: (frames.append(time.perf_counter()), core(snapshot))
+    window.steps.set_speed(None)
+    window.app_model.set_playing(True)
+    qtbot.waitUntil(lambda: all(len(draws) >= 7 for draws in drawn.values()), timeout=30_000)
+    window.app_model.set_playing(False)
+    for name, draws in drawn.items():
+        times, iterations = zip(*draws[1:])   # from the first draw while playing
+        assert all(b > a for a, b in zip(iterations, iterations[1:])), name
+        gaps = sorted(b - a for a, b in zip(times, times[1:]))
+        assert gaps[len(gaps) // 2] < PANEL_WAIT_S, (name, gaps)   # not only on the "waited too long" path
+        graph_frames = sum(times[0] <= t <= times[-1] for t in frames)
+        assert graph_frames / (len(times) - 1) <= 25, name   # about every 10 frames; 40 waiting the longest
 
 
 def test_only_plays_frames_are_paced_and_pausing_draws_the_graph_in_full(window, qtbot):
