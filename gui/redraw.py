@@ -114,10 +114,16 @@ class RedrawScheduler(QObject):
         return True
 
     def frame_pending(self):
-        """Whether the graph's frame is due and shows an iteration a chunk has just recorded: play
-        waits for it (for one frame's time at most, so that training never stalls)."""
-        return (self.frame_recorded and self.pacing
-                and self.next_frame <= time.perf_counter() < self.next_frame + FRAME_S)
+        """Whether the graph's frame is due and shows an iteration a chunk has just recorded (for
+        one frame's time at most, so that training never stalls): play's tick then yields, and the
+        frame is drawn here, now, rather than when this scheduler's timer comes round (up to a
+        millisecond or two later, each frame, with play's timer spinning idle meanwhile)."""
+        pending = (self.frame_recorded and self.pacing
+                   and self.next_frame <= time.perf_counter() < self.next_frame + FRAME_S)
+        if pending and self.core_dirty:
+            self.timer.stop()
+            self._tick()
+        return pending
 
     def flush(self):
         """Draw everything that is stale, now (tests, screenshots, exports)."""

@@ -125,8 +125,8 @@ class Trainer(Rewind):
             elif phase is Phase.LOSS:
                 self._run_loss()
             elif phase is Phase.BACKWARD:
-                while self.phase is Phase.BACKWARD:
-                    self.step_node()
+                while self.completed is not Phase.BACKWARD:   # (each node unchecked: checked above)
+                    self._step_node()
                 self._it.node_stepping = False
             else:
                 self._run_update()
@@ -138,12 +138,15 @@ class Trainer(Rewind):
         if self.phase is not Phase.BACKWARD:
             raise PhaseError(f"step_node() works during the backward phase; the next phase is "
                              f"{self.phase.label}")
+        with quiet_numpy():
+            return self._step_node()
+
+    def _step_node(self):
         it = self._it
         it.node_stepping = True
         if it.walker is None:
             it.walker = backward_steps(it.loss, record=True, retain_graph=True)
-        with quiet_numpy():
-            step = next(it.walker, None)
+        step = next(it.walker, None)
         node_id = None if step is None else it.node_of[id(step.node)]
         if node_id is not None:
             it.done.append(node_id)

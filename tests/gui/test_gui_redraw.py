@@ -109,3 +109,15 @@ def test_play_lets_a_due_frame_draw_before_its_next_chunk_but_never_waits_longer
     assert scheduler.frame_pending()              # ... so the next chunk waits for the frame
     scheduler.next_frame = now - 2 * FRAME_S      # the frame overdue by more than a frame: no waiting
     assert not scheduler.frame_pending()
+
+
+def test_a_due_frame_that_play_waits_for_is_drawn_at_once_not_when_the_timer_comes_round(qtbot):
+    model, drawn = FakeModel(), []
+    scheduler = RedrawScheduler(model, core=drawn.append, panels=[])
+    scheduler.next_frame = time.perf_counter() + 0.5
+    assert scheduler.frame_wanted(scheduler.next_frame)   # a chunk records the frame's iteration
+    scheduler.changed(False)                              # and the trainer moved on
+    assert not scheduler.frame_pending() and drawn == []  # not due yet: play runs its next chunk
+    scheduler.next_frame = time.perf_counter() - 0.001
+    assert scheduler.frame_pending()                      # due: play's tick yields ...
+    assert drawn == [None] and not scheduler.frame_pending()   # ... and the frame is drawn, once
