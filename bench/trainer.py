@@ -63,7 +63,8 @@ def torch_to_batch(impl, X, y):
 
 
 class TrainerStep:
-    """One ``trainer.run(1)``-equivalent step: ``run`` over a block, as Play and the CLI call it."""
+    """One step as ``trainer.run(1, record_last=False)``: each step pays ``run``'s entry and exit,
+    which Play and the CLI share over a block of steps (a conservative figure)."""
 
     def __init__(self, widths, X, y, weights, batch):
         model = MLP(widths[0], list(widths[1:-1]), widths[-1])
