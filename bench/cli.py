@@ -6,7 +6,9 @@ a 64-256-10 ReLU MLP, softmax cross-entropy plus λ·ΣW² (λ = 1e-3), and a va
 every 10 iterations. Printed: seconds per iteration, the ratios to numpy and PyTorch, and the
 minor page faults per iteration (glibc trimming and regrowing the heap shows up there). The CLI
 runs twice: with the environment as it is (BLAS threads chosen by the program) and with BLAS
-pinned to one thread; the first may lose at most 10 % against the second.
+pinned to one thread; the first may lose at most 10 % against the second. Last, the step's largest
+matrix product alone, on one thread, in numpy and in PyTorch, naming each one's BLAS: the CLI can
+be no faster than numpy's BLAS makes that product.
 
 Run: ``make bench`` or ``python bench/cli.py [ITERATIONS]``.
 """
@@ -26,6 +28,9 @@ def worker(kind, iterations):
     """Train in this process; print {"seconds", "faults"} of the training loop as JSON."""
     import resource
     sys.path.insert(0, ROOT)
+    if kind == "product":
+        print(json.dumps(_largest_product(iterations)))
+        return
     if kind.endswith("tuned"):
         from core import runtime
         runtime.tune_allocator()
@@ -113,6 +118,29 @@ def _torch_loop(ds):
     return step
 
 
+def _largest_product(repeats):
+    """{library: [its BLAS, best seconds]} of X·W₁ᵀ (train rows × 64 × HIDDEN), the step's largest."""
+    import timeit
+
+    import numpy as np
+    from threadpoolctl import threadpool_info
+
+    from core.training import TrainerConfig, build_dataset
+    X = build_dataset(TrainerConfig(dataset="digits")).X_train
+    W = np.random.default_rng(0).standard_normal((HIDDEN, X.shape[1]))
+    blas = ", ".join(f"{i['internal_api']} {i['version']}" for i in threadpool_info() if i["user_api"] == "blas")
+    times = {"numpy": [blas, min(timeit.repeat(lambda: X @ W.T, number=repeats, repeat=5)) / repeats]}
+    try:
+        import torch
+    except ImportError:
+        return times
+    torch.set_num_threads(1)
+    tX, tW = torch.from_numpy(X.copy()), torch.from_numpy(W)
+    blas = "MKL" if torch.backends.mkl.is_available() else "its own BLAS"
+    times["PyTorch"] = [blas, min(timeit.repeat(lambda: tX @ tW.T, number=repeats, repeat=5)) / repeats]
+    return times
+
+
 def measure(kind, env):
     """Seconds and page faults per iteration, net of start-up: a run of ITERATIONS minus one of 1."""
     def run(n):
@@ -149,6 +177,12 @@ def main():
         checks.insert(1, ("CLI / PyTorch", ratio, "≤ 0.6", ratio <= 0.6))
     for label, value, target, ok in checks:
         print(f"  {label:<40}{value:8.2f}   target {target:<7} {'PASS' if ok else 'FAIL'}")
+    out = subprocess.run([sys.executable, __file__, "--worker", "product", "50"], cwd=ROOT,
+                         env={**os.environ, **PINNED}, capture_output=True, text=True, check=True)
+    print()
+    print(f"  The largest product alone (train rows × 64 × {HIDDEN}, one thread):")
+    for library, (blas, seconds) in json.loads(out.stdout.strip().splitlines()[-1]).items():
+        print(f"  {library:<12}{seconds * 1e3:8.2f} ms   ({blas})")
 
 
 if __name__ == "__main__":

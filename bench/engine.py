@@ -107,6 +107,10 @@ class NumpyMLP:
         self.rows = np.arange(len(y))
 
     def step(self):
+        return self.step_with_scores()[0]
+
+    def step_with_scores(self):
+        """One step; returns the loss and the scores it was computed from."""
         n = len(self.y)
         acts, pre = [self.X], []
         for i, (W, b) in enumerate(self.weights):
@@ -132,7 +136,7 @@ class NumpyMLP:
         for (W, b), (dW, db) in zip(self.weights, reversed(grads)):
             W -= LR * dW
             b -= LR * db
-        return loss
+        return loss, scores
 
 
 # ----- PyTorch ----------------------------------------------------------------------------
@@ -144,7 +148,7 @@ class TorchMLP:
         self.y = torch.from_numpy(y.astype(np.int64))
         self.params = [torch.tensor(a, requires_grad=True) for Wb in weights for a in Wb]
 
-    def forward(self):
+    def scores(self):
         h = self.X
         n_layers = len(self.params) // 2
         for i in range(n_layers):
@@ -152,10 +156,21 @@ class TorchMLP:
             h = h @ W.T + b
             if i < n_layers - 1:
                 h = torch.relu(h)
-        return torch.nn.functional.cross_entropy(h, self.y)
+        return h
+
+    def forward(self):
+        return torch.nn.functional.cross_entropy(self.scores(), self.y)
 
     def step(self):
-        loss = self.forward()
+        return self._learn(self.forward())
+
+    def step_with_scores(self):
+        """One step; returns the loss and the scores it was computed from, as a float and an array."""
+        h = self.scores()
+        return self._learn(torch.nn.functional.cross_entropy(h, self.y)).item(), h.detach().numpy()
+
+    def _learn(self, loss):
+        """Backward from ``loss`` and one SGD update; returns ``loss``."""
         loss.backward()
         with torch.no_grad():
             for p in self.params:

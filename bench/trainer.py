@@ -52,59 +52,10 @@ class Sampled:
         self.accuracies.append(float(np.mean(np.asarray(scores).argmax(axis=1) == self.y[index])))
 
 
-class NumpyStep(NumpyMLP):
-    """bench/engine.py's hand-written step, also returning the scores for the accuracy."""
-
-    def step_with_scores(self):
-        n = len(self.y)
-        rows = np.arange(n)
-        acts, pre = [self.X], []
-        for i, (W, b) in enumerate(self.weights):
-            z = acts[-1] @ W.T + b
-            if i < len(self.weights) - 1:
-                pre.append(z)
-                z = np.maximum(z, 0)
-            acts.append(z)
-        scores = acts[-1]
-        shifted = scores - scores.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        sum_e = e.sum(axis=1, keepdims=True)
-        loss = (np.log(sum_e[:, 0]) - shifted[rows, self.y]).sum() / n
-        dz = e / sum_e
-        dz[rows, self.y] -= 1
-        dz /= n
-        grads = []
-        for i in range(len(self.weights) - 1, -1, -1):
-            W, _ = self.weights[i]
-            grads.append((dz.T @ acts[i], dz.sum(axis=0)))
-            if i > 0:
-                dz = (dz @ W) * (pre[i - 1] > 0)
-        for (W, b), (dW, db) in zip(self.weights, reversed(grads)):
-            W -= LR * dW
-            b -= LR * db
-        return loss, scores
-
-
 def numpy_to_batch(impl, X, y):
     impl.X, impl.y = X, y
-
-
-class TorchStep(TorchMLP):
-    def step_with_scores(self):
-        h = self.X
-        n_layers = len(self.params) // 2
-        for i in range(n_layers):
-            W, b = self.params[2 * i], self.params[2 * i + 1]
-            h = h @ W.T + b
-            if i < n_layers - 1:
-                h = torch.relu(h)
-        loss = torch.nn.functional.cross_entropy(h, self.y)
-        loss.backward()
-        with torch.no_grad():
-            for p in self.params:
-                p -= LR * p.grad
-                p.grad = None
-        return loss.item(), h.detach().numpy()
+    if len(impl.rows) != len(y):  # (an epoch's last minibatch may be smaller)
+        impl.rows = np.arange(len(y))
 
 
 def torch_to_batch(impl, X, y):
@@ -112,7 +63,8 @@ def torch_to_batch(impl, X, y):
 
 
 class TrainerStep:
-    """One ``trainer.run(1)``-equivalent step: ``run`` over a block, as Play and the CLI call it."""
+    """One step as ``trainer.run(1, record_last=False)``: each step pays ``run``'s entry and exit,
+    which Play and the CLI share over a block of steps (a conservative figure)."""
 
     def __init__(self, widths, X, y, weights, batch):
         model = MLP(widths[0], list(widths[1:-1]), widths[-1])
@@ -140,9 +92,9 @@ def main():
     for widths, batch, samples, target in SIZES:
         X, y, weights = make_problem(widths, samples)
         impls = {"trainer": TrainerStep(widths, X, y, weights, batch),
-                 "numpy": Sampled(NumpyStep(X, y, weights), X, y, batch, numpy_to_batch)}
+                 "numpy": Sampled(NumpyMLP(X, y, weights), X, y, batch, numpy_to_batch)}
         if torch is not None:
-            impls["torch"] = Sampled(TorchStep(X, y, weights), X, y, batch, torch_to_batch)
+            impls["torch"] = Sampled(TorchMLP(X, y, weights), X, y, batch, torch_to_batch)
         medians, _ = time_steps(impls, warmup=20)
         label = f"{'-'.join(map(str, widths)) if len(widths) < 6 else '2-32x10-3'} (b{batch})"
         r_np = medians["trainer"] / medians["numpy"]
