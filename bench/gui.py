@@ -14,7 +14,8 @@ Measured offscreen on the default session (3-arm spiral, MLP 2-16-16-3, softmax,
 - Play against headless: Play's iterations/s at "max" over ``trainer.run``'s in the same process,
   taking turns (three rounds of 1 s headless and 1.5 s Play) so that the machine's changing load
   touches both alike, on the default model, an MLP 128×3 and a digits MLP 64, with the graph's
-  frames per second and the probe's p95 while playing;
+  frames per second, the probe's p95 and how often the loss and boundary plots were redrawn
+  (the median time between two draws of one) while playing;
 - start-up: from process start to the end of the window's first paint, in a fresh process (the
   last of three runs, so the file and bytecode caches are warm); the plot docks are filled
   after that paint, and when they are ready is printed beside it, with the event loop's longest
@@ -22,7 +23,7 @@ Measured offscreen on the default session (3-arm spiral, MLP 2-16-16-3, softmax,
 
 Targets: window ≤ 2 s (in process) and ≤ 0.8 s from process start, each phase ≤ 50 ms, Play
 ≥ 500 it/s with probe p95 ≤ 40 ms, Play ≥ 0.85 × headless on the default model and ≥ 0.75 on
-the others, graph ≥ 25 frames/s while playing.
+the others, graph ≥ 25 frames/s and each plot redrawn at least every 0.5 s while playing.
 Run: ``make bench`` or ``QT_QPA_PLATFORM=offscreen python bench/gui.py``. A benchmark, not a
 test: it prints PASS/MISS per figure and exits 0. Settings go to a temporary directory.
 """
@@ -47,6 +48,8 @@ PLAY_RATE_TARGET = 500
 PROBE_TARGET = 0.040
 START_TARGET = 0.8
 FPS_TARGET = 25
+PLOTS = ("loss", "boundary")   # the plot docks in sight at the start; redrawn in turn while playing
+PLOT_GAP_TARGET = 0.5   # seconds between two redraws of a plot while playing (gui.redraw: PANEL_SHARE)
 HEADLESS_SECONDS = 1.0   # per turn
 PLAY_ROUNDS = 3
 # (label, config overrides, Play/headless target)
@@ -117,7 +120,7 @@ def time_phases(app, window):
 
 def time_play(window, seconds=PLAY_SECONDS):
     """Play at full speed for ``seconds``: (iterations, seconds, the 10 ms probe timer's lateness
-    samples, graph frames drawn)."""
+    samples, graph frames drawn, the seconds between two draws of a plot in PLOTS)."""
     lateness = []
     clock = QElapsedTimer()
     probe = QTimer()
@@ -133,6 +136,12 @@ def time_play(window, seconds=PLAY_SECONDS):
     frames = []
     core = window.redraw.core
     window.redraw.core = lambda snapshot: (frames.append(1), core(snapshot))
+    plotted = {name: [] for name in PLOTS}   # when each plot was drawn
+    panels = [panel for panel in window.redraw.panels if panel.name in plotted]
+    draws = [panel.draw for panel in panels]
+    for panel, draw in zip(panels, draws):
+        panel.draw = lambda snapshot, draw=draw, at=plotted[panel.name]: (at.append(time.perf_counter()),
+                                                                         draw(snapshot))
     window.steps.set_speed(None)
     start_iteration = window.trainer.iteration
     clock.start()
@@ -143,7 +152,10 @@ def time_play(window, seconds=PLAY_SECONDS):
     window.findChild(QAction, "action_play").trigger()
     probe.stop()
     window.redraw.core = core
-    return window.trainer.iteration - start_iteration, clock.nsecsElapsed() / 1e9, lateness, len(frames)
+    for panel, draw in zip(panels, draws):
+        panel.draw = draw
+    gaps = [b - a for times in plotted.values() for a, b in zip(times, times[1:])]
+    return window.trainer.iteration - start_iteration, clock.nsecsElapsed() / 1e9, lateness, len(frames), gaps
 
 
 def p95_of(lateness):
@@ -159,7 +171,8 @@ def time_headless(trainer, seconds):
 
 
 def play_against_headless(app, window, config):
-    """(Play it/s, headless it/s, graph frames/s, probe p95) for ``config``: Play in the window
+    """(Play it/s, headless it/s, graph frames/s, probe p95, the plots' median seconds between
+    redraws) for ``config``: Play in the window
     and ``trainer.run`` on a trainer of its own take turns (1 s and 1.5 s, three times), so that a
     change in the machine's load touches both alike."""
     from core.training import build_trainer
@@ -167,15 +180,17 @@ def play_against_headless(app, window, config):
     trainer.run(20)
     window.app_model.rebuild(config)
     settle(app, window)
-    played, headless, lateness, frames = [0, 0.0], [0, 0.0], [], 0
+    played, headless, lateness, frames, gaps = [0, 0.0], [0, 0.0], [], 0, []
     for _ in range(PLAY_ROUNDS):
         done, seconds = time_headless(trainer, HEADLESS_SECONDS)
         headless = [headless[0] + done, headless[1] + seconds]
-        done, seconds, late, drawn = time_play(window, PLAY_SECONDS / PLAY_ROUNDS)
+        done, seconds, late, drawn, plot_gaps = time_play(window, PLAY_SECONDS / PLAY_ROUNDS)
         played = [played[0] + done, played[1] + seconds]
         lateness += late
         frames += drawn
-    return played[0] / played[1], headless[0] / headless[1], frames / played[1], p95_of(lateness)
+        gaps += plot_gaps
+    return (played[0] / played[1], headless[0] / headless[1], frames / played[1], p95_of(lateness),
+            statistics.median(gaps) if gaps else float("inf"))
 
 
 def time_start():
@@ -244,20 +259,22 @@ def main():
               f"   target ≤ {CLICK_TARGET * 1000:.0f} ms   {verdict(worst <= CLICK_TARGET)}"
               f"   (all settled: {statistics.median(settled) * 1000:.0f} ms median, "
               f"{max(settled) * 1000:.0f} ms worst)")
-    done, seconds, lateness, _ = time_play(window)
+    done, seconds, lateness, _, _ = time_play(window)
     rate, p95 = done / seconds, p95_of(lateness)
     print(f"  Play at max speed           {rate:8.0f} it/s  target ≥ {PLAY_RATE_TARGET}"
           f"      {verdict(rate >= PLAY_RATE_TARGET)}")
     print(f"  event-loop latency (p95)    {p95 * 1000:8.1f} ms   target ≤ {PROBE_TARGET * 1000:.0f} ms"
           f"    {verdict(p95 <= PROBE_TARGET)}   ({len(lateness)} probes of a {PROBE_MS} ms timer)")
     from core.training import TrainerConfig
-    print("  Play at max / headless trainer.run (same process, taking turns), graph frames/s, probe p95:")
+    print("  Play at max / headless trainer.run (same process, taking turns), graph frames/s, probe p95,")
+    print(f"  the plots ({' and '.join(PLOTS)}) redrawn every … s (median; target ≤ {PLOT_GAP_TARGET} s):")
     for label, overrides, target in PLAY_MODELS:
-        rate, headless, fps, p95 = play_against_headless(app, window, TrainerConfig(**overrides))
+        rate, headless, fps, p95, gap = play_against_headless(app, window, TrainerConfig(**overrides))
         ratio = rate / headless
         print(f"    {label:<22} {rate:7.0f} / {headless:7.0f} it/s = {ratio:4.2f}  target ≥ {target}  "
               f"{verdict(ratio >= target)}   graph {fps:4.1f} frames/s {verdict(fps >= FPS_TARGET)}"
-              f"   p95 {p95 * 1000:5.1f} ms {verdict(p95 <= PROBE_TARGET)}")
+              f"   p95 {p95 * 1000:5.1f} ms {verdict(p95 <= PROBE_TARGET)}"
+              f"   plots {gap:4.2f} s {verdict(gap <= PLOT_GAP_TARGET)}")
     window.close()
     painted, built, in_process, cpu, stall = time_start()
     print(f"  window painted from process start {painted * 1000:6.0f} ms"
