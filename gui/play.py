@@ -9,12 +9,14 @@ from collections import deque
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from .redraw import GRAPH_SHARE, PANEL_SHARE
+
 SPEEDS = (1, 5, 20, 100, 1000, None)   # iterations per second; None = as fast as possible
 DEFAULT_SPEED = 100
 BUDGET = 0.008    # seconds of training per tick
 TICK_MS = 4       # between ticks at a set speed; 0 (back to back) at full speed
 RATE_WINDOW = 1.0  # seconds over which iterations/s is measured
-FULL_SPEED_SHARE = 0.73  # of wall time for training at "max", at least (gui.redraw: graph ≤ 0.22, panels 0.05)
+FULL_SPEED_SHARE = 1 - GRAPH_SHARE - PANEL_SHARE  # of wall time for training at "max", at least
 
 
 class PlayController(QObject):

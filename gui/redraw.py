@@ -13,11 +13,8 @@ whatever it costs (so cheap panels never starve an expensive one such as the dec
 each at most ``PANEL_HZ`` times a second, on a budget of their own that grows at ``PANEL_SHARE`` of
 the time (more when a slow set speed leaves training less to do), from the frame's snapshot (no
 snapshot of their own); a panel that has waited ``PANEL_WAIT_S`` draws even on credit. A plot costs
-5–20 ms to redraw and paint (the loss and accuracy curves about 15 ms, the boundary 4–7 ms and 20 ms
-at 128×3), so the loss curves and the boundary follow Play every 0.4–0.5 s on the default model and
-the digits MLP (often enough to watch them move, for 4–5 % of the training speed) and every 0.6–0.7 s
-at 128×3, where the budget, not the rate, limits them: a model whose plots cost more gets them less
-often rather than training slower still.
+5–20 ms to redraw and paint, so the budget, not the rate, limits a model whose plots cost more: it
+gets them less often rather than training slower still (README, Speed: the measured rates).
 """
 import time
 
@@ -27,7 +24,7 @@ from core.runtime import limit_blas
 
 FRAME_S = 1 / 26       # the graph while playing: 26 frames a second ...
 GRAPH_SHARE = 0.22     # ... unless frames (on average) would take more than this share of the time
-PANEL_SHARE = 0.05     # of the time for the panels at full speed: a plot every 0.4–0.7 s, not 1.5 s
+PANEL_SHARE = 0.05     # of the time for the panels at full speed
 PANEL_HZ = 2.5         # a panel at most every 0.4 s while playing: a plot costs 5–20 ms to draw
 PANEL_WAIT_S = 1.5     # a panel waits at most this long for the budget while playing
 CREDIT_CAP_S = 0.03    # panel drawing time saved up while there was nothing to draw
