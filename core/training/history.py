@@ -113,19 +113,22 @@ def grad_norm_key(name):
     return f"grad_norm/{name}"
 
 
-def grad_norms(named_parameters):
+def grad_norms(named_parameters, flat=None):
     """Euclidean norm of each parameter's gradient (0 where there is none), as Python floats: the
-    square root of a dot product (math.sqrt rounds correctly, as numpy's does, without an array)."""
+    square root of a dot product (math.sqrt rounds correctly, as numpy's does, without an array);
+    from ``flat`` (a ``core.optim.flat.FlatParameters``) while the gradients are its views."""
+    if flat is not None and flat.holds_grads([p.grad for _, p in named_parameters]):
+        return flat.grad_norms()
     vdot, sqrt = np.vdot, math.sqrt
     return [0.0 if p.grad is None else sqrt(vdot(p.grad, p.grad)) for _, p in named_parameters]
 
 
-def record_iteration(history, iteration, metrics, lr, named_parameters, names, val=None):
+def record_iteration(history, iteration, metrics, lr, named_parameters, names, val=None, flat=None):
     """Append one finished iteration: its metrics, learning rate, gradient norms (``names``: the
-    parameters' names, a tuple) and, when ``val`` ({"loss", "accuracy"}) is given, the validation
-    result."""
+    parameters' names, a tuple; ``flat``: their buffer, if any) and, when ``val`` ({"loss",
+    "accuracy"}) is given, the validation result."""
     history.append_row(names, [iteration, metrics["loss"], metrics["data_loss"], metrics["reg_loss"],
-                        metrics["accuracy"], lr] + grad_norms(named_parameters))
+                        metrics["accuracy"], lr] + grad_norms(named_parameters, flat))
     if val is not None:
         history["val_iteration"].append(iteration)
         history["val_loss"].append(val["loss"])

@@ -256,7 +256,7 @@ class Trainer(Rewind):
         due = self.dataset.n_val and (self.iteration % self.eval_interval == 0 or self.iteration == 1)
         val = self.evaluate(self.dataset.X_val, self.dataset.y_val) if due else None
         record_iteration(self.history, self.iteration, metrics, float(self.optimizer.lr),
-                         self._params, self._names, val)
+                         self._params, self._names, val, self._flat)
 
     def _diverge_in_graph(self, where):
         self._diverged = recover(self, graph_report(self._it, self.upstream, where, self.iteration))

@@ -46,3 +46,18 @@ def test_a_parameter_given_a_new_array_is_updated_on_its_own():
     for a, b in zip(alone, together):
         assert np.array_equal(a.data, b.data)
     assert not np.shares_memory(together[2].data, flat.params)
+
+
+def test_gradient_norms_from_the_buffer_are_bit_identical_to_one_dot_product_each():
+    # equal sizes at equal spacing (rows of one view), a run broken by unequal spacing, and singles
+    shapes = [(5, 7), (7,), (7, 7), (7,), (7, 7), (7,), (7, 7), (3, 7), (7,), (7, 7), (3,), ()]
+    rng = np.random.default_rng(3)
+    params = [(f"p{i}", Tensor(rng.normal(size=shape), requires_grad=True)) for i, shape in enumerate(shapes)]
+    flat = FlatParameters.adopt(params)
+    for place in flat.grad_views:
+        place[...] = rng.normal(size=place.shape) * 10.0 ** rng.integers(-8, 8, size=place.shape)
+    expected = [float(np.sqrt(np.vdot(g, g))) for g in flat.grad_views]
+    norms = flat.grad_norms()
+    assert [type(n) for n in norms] == [float] * len(shapes)
+    assert norms == expected   # exactly, not approximately
+    assert any(type(places) is tuple and len(places) > 2 for places, _ in flat._norm_rows)
