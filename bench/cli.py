@@ -123,21 +123,18 @@ def _largest_product(repeats):
     import timeit
 
     import numpy as np
-    from threadpoolctl import threadpool_info
+    from engine import blas_names, torch
 
     from core.training import TrainerConfig, build_dataset
     X = build_dataset(TrainerConfig(dataset="digits")).X_train
     W = np.random.default_rng(0).standard_normal((HIDDEN, X.shape[1]))
-    blas = ", ".join(f"{i['internal_api']} {i['version']}" for i in threadpool_info() if i["user_api"] == "blas")
-    times = {"numpy": [blas, min(timeit.repeat(lambda: X @ W.T, number=repeats, repeat=5)) / repeats]}
-    try:
-        import torch
-    except ImportError:
+    blas = blas_names()
+    times = {"numpy": [blas["numpy"], min(timeit.repeat(lambda: X @ W.T, number=repeats, repeat=5)) / repeats]}
+    if torch is None:
         return times
     torch.set_num_threads(1)
     tX, tW = torch.from_numpy(X.copy()), torch.from_numpy(W)
-    blas = "MKL" if torch.backends.mkl.is_available() else "its own BLAS"
-    times["PyTorch"] = [blas, min(timeit.repeat(lambda: tX @ tW.T, number=repeats, repeat=5)) / repeats]
+    times["PyTorch"] = [blas["PyTorch"], min(timeit.repeat(lambda: tX @ tW.T, number=repeats, repeat=5)) / repeats]
     return times
 
 

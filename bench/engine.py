@@ -53,6 +53,16 @@ MAX_ROUNDS = 500
 MIN_ROUNDS = 5
 
 
+def blas_names():
+    """{library: the BLAS its matrix products run on}, for numpy and (if installed) PyTorch."""
+    from threadpoolctl import threadpool_info
+    names = {"numpy": ", ".join(f"{i['internal_api']} {i['version']}" for i in threadpool_info()
+                                if i["user_api"] == "blas")}
+    if torch is not None:
+        names["PyTorch"] = "MKL" if torch.backends.mkl.is_available() else "its own BLAS"
+    return names
+
+
 def make_problem(widths, batch, seed=0):
     """Data and He-initialised weights, as plain float64 arrays."""
     rng = np.random.default_rng(seed)

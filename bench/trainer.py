@@ -8,10 +8,13 @@ references have no penalty (the trainer's fast path then leaves the penalty's ze
 the app's default λ = 1e-3 costs one more multiply and add per weight matrix).
 The numpy and PyTorch loops sample the same batches and record the loss and the accuracy.
 Measured interleaved in the same run, as in bench/engine.py (whose loops and timer this reuses);
-BLAS and PyTorch pinned to one thread. Run: ``make bench`` or ``python bench/trainer.py``.
+BLAS and PyTorch pinned to one thread. Last, per size, the step's matrix products alone (forward
+and backward, no input gradient) in numpy and in PyTorch: the trainer can be no faster than
+numpy's BLAS makes them. Run: ``make bench`` or ``python bench/trainer.py``.
 """
 import os
 import sys
+import timeit
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # before numpy loads
     os.environ[_var] = "1"
@@ -20,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
-from engine import LR, NumpyMLP, TorchMLP, make_problem, time_steps, torch  # noqa: E402
+from engine import LR, NumpyMLP, TorchMLP, blas_names, make_problem, time_steps, torch  # noqa: E402
 
 from core.data import BatchSampler, Dataset  # noqa: E402
 from core.nn import MLP  # noqa: E402
@@ -89,6 +92,7 @@ def main():
               f"{'target':<11}{'tr/torch':>9}  target")
     print(header)
     print("-" * len(header))
+    products = []
     for widths, batch, samples, target in SIZES:
         X, y, weights = make_problem(widths, samples)
         impls = {"trainer": TrainerStep(widths, X, y, weights, batch),
@@ -106,6 +110,36 @@ def main():
         else:
             row += f"{'—':>11}{r_np:>8.2f}  ≤ {target:<4} {_ok(r_np <= target)}"
         print(row, flush=True)
+        products.append((label, time_products(widths, batch)))
+    print()
+    blas = blas_names()
+    print("The step's matrix products alone, one thread (" + "; ".join(f"{k}: {v}" for k, v in blas.items()) + ")")
+    for label, seconds in products:
+        print(f"{label:<28}" + "".join(f"{name:>10} {s * 1e3:.3f}ms" for name, s in seconds.items()))
+
+
+def time_products(widths, batch):
+    """{library: best seconds} of one step's matrix products: x·Wᵀ per layer, and back Gᵀ·x per
+    layer and G·W for every layer but the first."""
+    rng = np.random.default_rng(0)
+    acts = [rng.standard_normal((batch, width)) for width in widths]
+    weights = [rng.standard_normal((o, i)) for i, o in zip(widths[:-1], widths[1:])]
+
+    def products(acts, weights):
+        def run():
+            for a, W in zip(acts, weights):
+                a @ W.T
+            for i, W in enumerate(weights):
+                acts[i + 1].T @ acts[i]
+                if i > 0:
+                    acts[i + 1] @ W
+        return run
+
+    libraries = {"numpy": products(acts, weights)}
+    if torch is not None:
+        libraries["PyTorch"] = products([torch.from_numpy(a) for a in acts],
+                                        [torch.from_numpy(W) for W in weights])
+    return {name: min(timeit.repeat(run, number=50, repeat=5)) / 50 for name, run in libraries.items()}
 
 
 def _ok(passed):
