@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from . import sizes
 from .style import (
     DecadeAxis,
+    FollowData,
     add_legend,
+    last_iteration,
     make_plot,
-    reset_range,
     run_steps,
     series_color,
     show_points_when_single,
@@ -44,6 +45,7 @@ class GradNormPlot(QWidget):
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         add_legend(item)
+        self.follow = FollowData(item, y=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plot)
@@ -57,6 +59,7 @@ class GradNormPlot(QWidget):
         for name, curve in self.curves.items():
             curve.setData(history["iteration"], history[PREFIX + name])
             show_points_when_single(curve, len(history["iteration"]), curve.opts["pen"])
+        self.follow.show(last_iteration(history))
 
     def _make_curves(self, names):
         self.clear()
@@ -77,5 +80,5 @@ class GradNormPlot(QWidget):
         for curve in self.curves.values():
             self.plot.getPlotItem().removeItem(curve)  # and from the legend
         self.curves = {}
-        reset_range(self.plot.getPlotItem())
+        self.follow.reset()
 

@@ -9,9 +9,10 @@ from .style import (
     TRAIN_COLOR,
     VAL_COLOR,
     DecadeAxis,
+    FollowData,
     add_legend,
+    last_iteration,
     make_plot,
-    reset_range,
     run_steps,
     show_points_when_single,
     to_screen,
@@ -56,6 +57,7 @@ class LossPlot(QWidget):
         self.acc_plot.setXLink(self.loss_plot)
         self.acc_plot.setYRange(0.0, 1.0, padding=0.1)  # room for the 0 and 1 labels
         self.acc_plot.getPlotItem().enableAutoRange(axis="y", enable=False)
+        self.follow = FollowData(self.loss_plot.getPlotItem(), self.acc_plot.getPlotItem(), y=True)
         yield
         # one legend: the accuracy curves have the loss curves' colours and names
         self.legend = add_legend(self.loss_plot.getPlotItem(), columns=len(_LOSS_CURVES))
@@ -103,6 +105,7 @@ class LossPlot(QWidget):
         """Linear or logarithmic loss axis (zeros, e.g. no regularisation, are left out)."""
         self.log_scale.setChecked(on)
         self.loss_plot.getPlotItem().setLogMode(y=on)
+        self.follow.fit_y(again=True)   # (the axis now holds log10 of the values, or the values)
 
     def is_log_scale(self):
         return self.log_scale.isChecked()
@@ -117,6 +120,7 @@ class LossPlot(QWidget):
         markers = "o" if len(history["val_iteration"]) <= MAX_MARKERS else None
         for key in ("val_loss", "val_acc"):
             self.curves[key].setSymbol(markers)
+        self.follow.show(last_iteration(history))
 
     def export_items(self):
         """(name, plot item) for the exporters."""
@@ -126,5 +130,4 @@ class LossPlot(QWidget):
         """Empty the plot (a new trainer or a reset)."""
         for curve in self.curves.values():
             curve.setData([], [])
-        for plot in (self.loss_plot, self.acc_plot):
-            reset_range(plot.getPlotItem())
+        self.follow.reset()
