@@ -1,5 +1,5 @@
 """Shared GUI fixtures: settings in a temporary directory, message boxes recorded instead of
-shown, and a main window on the default session."""
+shown, a widget shown, and a main window on the default session."""
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QMessageBox
@@ -40,6 +40,18 @@ def dialogs(monkeypatch):
     for kind in ("critical", "warning", "information", "question"):
         monkeypatch.setattr(QMessageBox, kind, box(kind))
     return d
+
+
+@pytest.fixture
+def shown(qtbot):
+    """``shown(widget)``: the widget shown at 640×480 (offscreen) and exposed, returned."""
+    def show(widget):
+        qtbot.addWidget(widget)
+        widget.resize(640, 480)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+    return show
 
 
 @pytest.fixture

@@ -24,14 +24,6 @@ def history(n, low=0.5, high=1.0):
             "val_acc": 1 - loss[9::10] / 2, "grad_norm/0.weight": loss * 3, "grad_norm/0.bias": loss}
 
 
-def shown(qtbot, widget):
-    qtbot.addWidget(widget)
-    widget.resize(640, 480)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def x_range(plot_item):
     return tuple(plot_item.viewRange()[0])
 
@@ -46,8 +38,8 @@ def test_the_iteration_axis_ends_at_the_next_round_number(last, end):
     assert nice_end(last) == pytest.approx(end)
 
 
-def test_the_loss_plot_keeps_its_x_range_until_the_data_pass_its_end(qtbot):
-    plot = shown(qtbot, LossPlot())
+def test_the_loss_plot_keeps_its_x_range_until_the_data_pass_its_end(shown):
+    plot = shown(LossPlot())
     item = plot.loss_plot.getPlotItem()
     plot.show_snapshot(Snapshot(history(1040)))
     first = x_range(item)
@@ -59,8 +51,8 @@ def test_the_loss_plot_keeps_its_x_range_until_the_data_pass_its_end(qtbot):
     assert 2000 <= x_range(item)[1] <= 1.05 * 2000
 
 
-def test_the_loss_plot_moves_its_y_range_only_when_the_data_leave_it_or_shrink_in_it(qtbot):
-    plot = shown(qtbot, LossPlot())
+def test_the_loss_plot_moves_its_y_range_only_when_the_data_leave_it_or_shrink_in_it(shown):
+    plot = shown(LossPlot())
     item = plot.loss_plot.getPlotItem()
     plot.show_snapshot(Snapshot(history(200, low=0.5)))
     first = y_range(item)
@@ -74,8 +66,8 @@ def test_the_loss_plot_moves_its_y_range_only_when_the_data_leave_it_or_shrink_i
     assert low < 0.02 and 0.3 < high < 0.5
 
 
-def test_a_mouse_zoom_stops_the_following_until_the_plot_is_cleared(qtbot):
-    plot = shown(qtbot, LossPlot())
+def test_a_mouse_zoom_stops_the_following_until_the_plot_is_cleared(shown):
+    plot = shown(LossPlot())
     item = plot.loss_plot.getPlotItem()
     plot.show_snapshot(Snapshot(history(100)))
     view = plot.loss_plot.viewport()
@@ -92,8 +84,8 @@ def test_a_mouse_zoom_stops_the_following_until_the_plot_is_cleared(qtbot):
     assert 1000 <= x_range(item)[1] <= 1050 and y_range(item)[0] < 0.01
 
 
-def test_the_log_scale_fits_the_y_range_to_the_logarithms_at_once(qtbot):
-    plot = shown(qtbot, LossPlot())
+def test_the_log_scale_fits_the_y_range_to_the_logarithms_at_once(shown):
+    plot = shown(LossPlot())
     item = plot.loss_plot.getPlotItem()
     plot.show_snapshot(Snapshot(history(100, low=0.01, high=2.0)))
     plot.set_log_scale(True)
@@ -104,8 +96,8 @@ def test_the_log_scale_fits_the_y_range_to_the_logarithms_at_once(qtbot):
     assert low < 0.001 and 2.0 < high < 2.5
 
 
-def test_the_gradient_norm_plot_follows_the_same_way(qtbot):
-    plot = shown(qtbot, GradNormPlot())
+def test_the_gradient_norm_plot_follows_the_same_way(shown):
+    plot = shown(GradNormPlot())
     item = plot.plot.getPlotItem()
     plot.show_snapshot(Snapshot(history(45)))
     first = x_range(item), y_range(item)

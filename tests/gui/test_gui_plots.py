@@ -12,16 +12,8 @@ def trainer():
     return build_trainer(TrainerConfig())
 
 
-def shown(qtbot, widget):
-    qtbot.addWidget(widget)
-    widget.resize(640, 480)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def test_loss_curves_have_as_many_points_as_the_history(qtbot, trainer):
-    plot = shown(qtbot, LossPlot())
+def test_loss_curves_have_as_many_points_as_the_history(shown, trainer):
+    plot = shown(LossPlot())
     trainer.run(25)
     plot.show_snapshot(trainer.snapshot())
 
@@ -35,8 +27,8 @@ def test_loss_curves_have_as_many_points_as_the_history(qtbot, trainer):
     assert np.allclose(y, history["val_loss"])
 
 
-def test_loss_axis_toggles_between_linear_and_log(qtbot, trainer):
-    plot = shown(qtbot, LossPlot())
+def test_loss_axis_toggles_between_linear_and_log(shown, trainer):
+    plot = shown(LossPlot())
     trainer.run(5)
     plot.show_snapshot(trainer.snapshot())
     axis = plot.loss_plot.getPlotItem().getAxis("left")
@@ -49,8 +41,8 @@ def test_loss_axis_toggles_between_linear_and_log(qtbot, trainer):
     assert not plot.log_scale.isChecked() and not axis.logMode
 
 
-def test_the_decision_boundary_changes_as_the_model_trains(qtbot, trainer):
-    plot = shown(qtbot, BoundaryPlot())
+def test_the_decision_boundary_changes_as_the_model_trains(shown, trainer):
+    plot = shown(BoundaryPlot())
     plot.show_snapshot(trainer.snapshot())
     before = plot.boundary_image().copy()
     assert before.shape == (100, 100)
@@ -65,8 +57,8 @@ def test_the_decision_boundary_changes_as_the_model_trains(qtbot, trainer):
     assert image.shape == (100, 100, 3) and tuple(plot.image.getLevels()) == (0, 255)
 
 
-def test_the_boundary_is_not_recomputed_for_the_same_weights(qtbot, trainer, monkeypatch):
-    plot = shown(qtbot, BoundaryPlot())
+def test_the_boundary_is_not_recomputed_for_the_same_weights(shown, trainer, monkeypatch):
+    plot = shown(BoundaryPlot())
     plot.show_snapshot(trainer.snapshot())
     calls = []
     monkeypatch.setattr(trainer, "predict", lambda X: calls.append(X) or np.zeros((len(X), 3)))
@@ -77,8 +69,8 @@ def test_the_boundary_is_not_recomputed_for_the_same_weights(qtbot, trainer, mon
     assert calls == []
 
 
-def test_clicks_add_a_point_of_the_chosen_class_and_remove_the_nearest(qtbot, trainer):
-    plot = shown(qtbot, BoundaryPlot())
+def test_clicks_add_a_point_of_the_chosen_class_and_remove_the_nearest(shown, qtbot, trainer):
+    plot = shown(BoundaryPlot())
     plot.show_snapshot(trainer.snapshot())
     ds = trainer.dataset
     plot.class_selector.setCurrentIndex(2)
@@ -101,8 +93,8 @@ def test_clicks_add_a_point_of_the_chosen_class_and_remove_the_nearest(qtbot, tr
     assert not any(np.allclose(row, target) for row in newer.X_train)
 
 
-def test_removing_the_nearest_point_can_take_a_validation_point(qtbot, trainer):
-    plot = shown(qtbot, BoundaryPlot())
+def test_removing_the_nearest_point_can_take_a_validation_point(shown, qtbot, trainer):
+    plot = shown(BoundaryPlot())
     plot.show_snapshot(trainer.snapshot())
     ds = trainer.dataset
     with qtbot.waitSignal(plot.sig_dataset_edited) as removed:
@@ -110,9 +102,9 @@ def test_removing_the_nearest_point_can_take_a_validation_point(qtbot, trainer):
     assert removed.args[0].n_val == ds.n_val - 1 and removed.args[0].n_train == ds.n_train
 
 
-def test_the_boundary_tab_explains_itself_for_data_that_is_not_2d(qtbot):
+def test_the_boundary_tab_explains_itself_for_data_that_is_not_2d(shown):
     trainer = build_trainer(TrainerConfig(dataset="digits", model="softmax"))
-    plot = shown(qtbot, BoundaryPlot())
+    plot = shown(BoundaryPlot())
     plot.show_snapshot(trainer.snapshot())
 
     assert plot.stack.currentWidget() is plot.message
@@ -120,8 +112,8 @@ def test_the_boundary_tab_explains_itself_for_data_that_is_not_2d(qtbot):
     assert plot.boundary_image() is None
 
 
-def test_weight_heat_maps_have_levels_symmetric_around_zero(qtbot, trainer):
-    plot = shown(qtbot, WeightsPlot())
+def test_weight_heat_maps_have_levels_symmetric_around_zero(shown, trainer):
+    plot = shown(WeightsPlot())
     trainer.run(3)
     trainer.step_phase()
     trainer.step_phase()
@@ -141,17 +133,17 @@ def test_weight_heat_maps_have_levels_symmetric_around_zero(qtbot, trainer):
     assert plot.weights.bar.levels() == plot.weights.levels()
 
 
-def test_the_gradient_panel_is_empty_before_backward(qtbot, trainer):
-    plot = shown(qtbot, WeightsPlot())
+def test_the_gradient_panel_is_empty_before_backward(shown, trainer):
+    plot = shown(WeightsPlot())
     plot.show_snapshot(trainer.snapshot())
     assert plot.gradient.image.image is None
     assert "after backward" in plot.gradient.plot.titleLabel.text
 
 
-def test_digit_class_templates_are_8x8_tiles(qtbot):
+def test_digit_class_templates_are_8x8_tiles(shown):
     trainer = build_trainer(TrainerConfig(dataset="digits", model="softmax"))
     trainer.run(2)
-    plot = shown(qtbot, WeightsPlot())
+    plot = shown(WeightsPlot())
     plot.show_snapshot(trainer.snapshot())
 
     assert plot.selected() == ("tiles", "0.weight")
@@ -163,8 +155,8 @@ def test_digit_class_templates_are_8x8_tiles(qtbot):
     assert [label.toPlainText() for label in plot.weights.labels] == [str(k) for k in range(10)]
 
 
-def test_gradient_norms_one_curve_per_parameter_on_a_log_axis(qtbot, trainer):
-    plot = shown(qtbot, GradNormPlot())
+def test_gradient_norms_one_curve_per_parameter_on_a_log_axis(shown, trainer):
+    plot = shown(GradNormPlot())
     trainer.run(10)
     plot.show_snapshot(trainer.snapshot())
 
@@ -181,8 +173,8 @@ def test_gradient_norms_one_curve_per_parameter_on_a_log_axis(qtbot, trainer):
     assert len(plot.plot.getPlotItem().legend.items) == 2
 
 
-def test_a_click_on_a_point_adds_another_there(qtbot, trainer):
-    plot = shown(qtbot, BoundaryPlot())
+def test_a_click_on_a_point_adds_another_there(shown, qtbot, trainer):
+    plot = shown(BoundaryPlot())
     plot.show_snapshot(trainer.snapshot())
     x, y = trainer.dataset.X_train[3]
     with qtbot.waitSignal(plot.sig_dataset_edited) as added:
