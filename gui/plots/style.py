@@ -173,7 +173,7 @@ class FollowData:
         end = nice_end(last)
         if self.follows[0] and end != self.end:
             self.end = end
-            self.item.setXRange(0, end, padding=0.02)
+            self.item.setXRange(0, end)   # (pyqtgraph's padding for the view's size, as auto-range)
         self.fit_y()
 
     def fit_y(self, again=False):

@@ -43,12 +43,12 @@ def test_the_loss_plot_keeps_its_x_range_until_the_data_pass_its_end(shown):
     item = plot.loss_plot.getPlotItem()
     plot.show_snapshot(Snapshot(history(1040)))
     first = x_range(item)
-    assert first[0] <= 0 and 1500 <= first[1] <= 1.05 * 1500   # 0…1500, and a little padding
+    assert first[0] <= 0 and 1500 <= first[1] <= 1.1 * 1500   # 0…1500, and pyqtgraph's padding
     assert x_range(plot.acc_plot.getPlotItem()) == pytest.approx(first)   # linked
     plot.show_snapshot(Snapshot(history(1490)))
     assert x_range(item) == first
     plot.show_snapshot(Snapshot(history(1510)))
-    assert 2000 <= x_range(item)[1] <= 1.05 * 2000
+    assert 2000 <= x_range(item)[1] <= 1.1 * 2000
 
 
 def test_the_loss_plot_moves_its_y_range_only_when_the_data_leave_it_or_shrink_in_it(shown):
@@ -81,7 +81,7 @@ def test_a_mouse_zoom_stops_the_following_until_the_plot_is_cleared(shown):
     assert (x_range(item), y_range(item)) == zoomed   # the user's view stays
     plot.clear()
     plot.show_snapshot(Snapshot(history(900, low=0.1)))
-    assert 1000 <= x_range(item)[1] <= 1050 and y_range(item)[0] < 0.01
+    assert 1000 <= x_range(item)[1] <= 1100 and y_range(item)[0] < 0.01
 
 
 def test_the_log_scale_fits_the_y_range_to_the_logarithms_at_once(shown):
@@ -101,6 +101,6 @@ def test_the_gradient_norm_plot_follows_the_same_way(shown):
     item = plot.plot.getPlotItem()
     plot.show_snapshot(Snapshot(history(45)))
     first = x_range(item), y_range(item)
-    assert 50 <= first[0][1] <= 52.5
+    assert 50 <= first[0][1] <= 55
     plot.show_snapshot(Snapshot(history(48)))
     assert (x_range(item), y_range(item)) == first
