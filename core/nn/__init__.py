@@ -20,13 +20,22 @@ from .losses import (
                      softmax_loss,
                      softmax_loss_expanded,
 )
-from .models import MLP, MODEL_TYPES, LinearSVM, Sequential, SoftmaxClassifier, build_model, evaluate_spec
+from .models import (
+    MLP,
+    MODEL_TYPES,
+    LinearSVM,
+    Sequential,
+    SoftmaxClassifier,
+    build_model,
+    evaluate_spec,
+    grid_scores,
+)
 from .module import Module
 from .regularization import l2_penalty
 
 __all__ = ["Module", "Linear", "Activation", "FusedActivation", "ReLU", "Tanh", "Sigmoid", "LeakyReLU",
            "ACTIVATIONS",
            "make_activation", "Sequential", "MLP", "LinearSVM", "SoftmaxClassifier", "build_model",
-           "MODEL_TYPES", "evaluate_spec", "INITS", "init_weight", "hinge_loss", "softmax_loss",
+           "MODEL_TYPES", "evaluate_spec", "grid_scores", "INITS", "init_weight", "hinge_loss", "softmax_loss",
            "hinge_loss_expanded", "softmax_loss_expanded", "LOSSES", "EXPANDED_LOSSES", "get_loss",
            "l2_penalty"]

@@ -153,6 +153,13 @@ def evaluate_spec(spec, parameters, X):
     array), on X (N, D): no graph, no gradients, no Qt; a plot evaluates a snapshot's model on a grid."""
     model = build_model(spec)
     model.load_state_dict(parameters)
+    return grid_scores(model, X)
+
+
+def grid_scores(model, X):
+    """``model``'s scores (N, C) on X (N, D) as an array, in blocks of EVALUATE_ROWS rows: no
+    graph, no gradients (a plot that keeps a model built from a spec loads each snapshot's
+    parameters into it rather than building it, with fresh random weights, every time)."""
     X = np.asarray(X, dtype=np.float64)
     with no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if len(X) <= EVALUATE_ROWS:
@@ -162,4 +169,4 @@ def evaluate_spec(spec, parameters, X):
 
 
 __all__ = ["Sequential", "MLP", "LinearSVM", "SoftmaxClassifier", "build_model", "MODEL_TYPES",
-           "evaluate_spec"]
+           "evaluate_spec", "grid_scores"]

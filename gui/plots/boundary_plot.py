@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from core.data import DataError, Dataset
-from core.nn import evaluate_spec
+from core.nn import build_model, grid_scores
 
 from . import sizes
 from .style import add_legend, class_colors, foreground, make_plot, region_colors, run_steps
@@ -44,6 +44,7 @@ class BoundaryPlot(QWidget):
         self._n_regions = 0
         self._classes = None
         self._key = None
+        self._model = (None, None)   # (repr of its spec, the model): built once, reloaded per draw
         self.steps = run_steps(self._build(), stepwise)
 
     def _build(self):
@@ -111,9 +112,13 @@ class BoundaryPlot(QWidget):
         if key == self._key:
             return  # same model, same weights, same regions: nothing to compute
         self._key = key
-        spec, parameters = snapshot.model_spec, snapshot.parameters
+        parameters = snapshot.parameters
+        if self._model[0] != key[0]:
+            self._model = key[0], build_model(snapshot.model_spec)
+        model = self._model[1]
+        model.load_state_dict(parameters)
         costly = sum(np.size(p) for p in parameters.values()) >= REFINED_FROM
-        self._classes = grid_classes(lambda X: evaluate_spec(spec, parameters, X).argmax(axis=1),
+        self._classes = grid_classes(lambda X: grid_scores(model, X).argmax(axis=1),
                                      *self._grid, step=2 if costly else 1)
         rgb = region_colors(self._n_regions)   # tinted towards the background of the theme in use
         self.image.setImage(rgb[self._classes], levels=(0, 255), rect=self._image_rect)

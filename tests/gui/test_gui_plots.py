@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from core.training import TrainerConfig, build_trainer
-from gui.plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot
+from gui.plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot, boundary_plot
 
 
 @pytest.fixture
@@ -67,6 +67,23 @@ def test_the_boundary_is_not_recomputed_for_the_same_weights(shown, trainer, mon
     plot.show_snapshot(trainer.snapshot())
 
     assert calls == []
+
+
+def test_the_boundary_keeps_its_model_and_shows_each_snapshots_weights(shown, trainer, monkeypatch):
+    built = []
+    build = boundary_plot.build_model
+    monkeypatch.setattr(boundary_plot, "build_model", lambda spec: built.append(spec) or build(spec))
+    plot = shown(BoundaryPlot())
+    images = []
+    for _ in range(3):
+        trainer.run(50)
+        plot.show_snapshot(trainer.snapshot())
+        fresh = shown(BoundaryPlot())   # builds its own model from the snapshot
+        fresh.show_snapshot(trainer.snapshot())
+        assert np.array_equal(plot.boundary_image(), fresh.boundary_image())
+        images.append(plot.boundary_image().copy())
+    assert (images[0] != images[-1]).mean() > 0.01   # the regions moved: the new weights are shown
+    assert len(built) == 1 + 3   # the plot's one model for the spec, and one per fresh plot
 
 
 def test_clicks_add_a_point_of_the_chosen_class_and_remove_the_nearest(shown, qtbot, trainer):
