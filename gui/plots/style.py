@@ -177,9 +177,10 @@ class FollowData:
         self.fit_y()
 
     def fit_y(self, again=False):
-        """The y range around the data, if they left it or fill less than half of it (``again``:
-        in any case, as after a change of the axis' scale); not once the user moved it."""
-        if not self.follows[1]:
+        """The y range around the data, if they left it or fill less than half of it and the user
+        has not moved it; ``again``: in any case, as after a change of the axis' scale (which
+        leaves a range the user chose meaningless as well)."""
+        if not self.y or not (self.follows[1] or again):
             return
         view = self.item.getViewBox()
         low, high = view.childrenBounds()[1] or (None, None)

@@ -96,6 +96,17 @@ def test_the_log_scale_fits_the_y_range_to_the_logarithms_at_once(shown):
     assert low < 0.001 and 2.0 < high < 2.5
 
 
+def test_a_change_of_scale_fits_the_y_range_even_after_a_zoom(shown):
+    plot = shown(LossPlot())
+    item = plot.loss_plot.getPlotItem()
+    plot.show_snapshot(Snapshot(history(100, low=0.01, high=2.0)))
+    item.getViewBox().sigRangeChangedManually.emit([False, True])   # as a drag of the y axis does
+    item.setYRange(5.0, 6.0)
+    plot.set_log_scale(True)
+    low, high = y_range(item)
+    assert low < math.log10(0.001) and math.log10(2.0) < high < 1.5
+
+
 def test_the_gradient_norm_plot_follows_the_same_way(shown):
     plot = shown(GradNormPlot())
     item = plot.plot.getPlotItem()
