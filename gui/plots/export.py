@@ -8,6 +8,8 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from core.io.files import atomic_output
 
+from . import svg_closepath
+
 SUFFIXES = (".png", ".svg")
 COLUMNS = 2
 
@@ -63,6 +65,7 @@ def write_plots(path, widgets, background="#FFFFFF"):
                 raise ValueError(f"{path}: the image could not be encoded as PNG")
         return [Path(path)]
     written = svg_paths(path, [name for name, _ in entries])
+    svg_closepath.install()
     for target, (_, item) in zip(written, entries):
         with atomic_output(target) as temp:
             SVGExporter(item).export(fileName=str(temp))

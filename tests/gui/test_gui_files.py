@@ -234,6 +234,18 @@ def test_plots_and_graph_export_as_png(window, dialogs, tmp_path):
     assert (graph.width(), graph.height()) == (math.ceil(2 * scene.width()), math.ceil(2 * scene.height()))
 
 
+def test_every_plot_exports_as_svg_with_real_text(window, dialogs, tmp_path):
+    dialogs.save = (str(tmp_path / "plots.svg"), "")
+    window.file_actions.export_plots_action.trigger()
+
+    assert dialogs.critical == []
+    written = sorted(p.name for p in tmp_path.glob("plots-*.svg"))
+    assert {"plots-loss.svg", "plots-accuracy.svg", "plots-decision-boundary.svg"} <= set(written)
+    for name in written:
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert text.startswith("<?xml") and "<text" in text and " Z" not in text
+
+
 def test_recent_files_newest_first_at_most_eight(window, dialogs, tmp_path):
     for k in range(MAX_RECENT + 2):
         dialogs.save = (str(tmp_path / f"w{k}.npz"), "")
