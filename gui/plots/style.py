@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 BACKGROUND = "w"
 FOREGROUND = "#303030"
@@ -56,6 +57,10 @@ def make_plot(left="", bottom="", title=None, axis_items=None):
     # pyqtgraph puts the left axis label 5 px outside its axis, flush with the view's edge, where
     # the tops of the glyphs ("‖", "d", "(") are cut: leave them room
     item.layout.setContentsMargins(LEFT_LABEL_ROOM, 1, 1, 1)
+    for name in ("left", "bottom"):
+        # kept as a pixmap: a redraw of the curves under the left axis' grid lines would otherwise
+        # replay its ticks, labels and grid (a third of a loss plot's redraw while the ranges stay)
+        item.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
     style_axes(item)
     if left:
         item.setLabel("left", left)
