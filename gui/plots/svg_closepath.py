@@ -12,10 +12,11 @@ _exporter = importlib.import_module("pyqtgraph.exporters.SVGExporter")   # (the 
 
 
 def closed_by_lines(d):
-    """The path data ``d`` with each closepath ("Z", "z") replaced by a line to its subpath's start."""
+    """The path data ``d`` (absolute commands, as Qt writes them) with each closepath ("Z", "z")
+    replaced by a line to its subpath's start."""
     tokens, start = [], None
     for token in d.split():
-        if token[0] in "Mm":
+        if token[0] == "M":
             start = token[1:]
         if token in ("Z", "z"):
             if start is not None:
@@ -34,6 +35,5 @@ def _correct_coordinates(node, defs, item, options, _correct=_exporter.correctCo
 
 
 def install():
-    """Make pyqtgraph's SVG exporter take closepath commands (once per process)."""
-    if getattr(_exporter.correctCoordinates, "__name__", "") != _correct_coordinates.__name__:
-        _exporter.correctCoordinates = _correct_coordinates
+    """Make pyqtgraph's SVG exporter take closepath commands (again: the same replacement)."""
+    _exporter.correctCoordinates = _correct_coordinates   # (it calls the original it replaced)
