@@ -45,6 +45,10 @@ class GraphView(QGraphicsView):
         self.setObjectName("graph_view")
         self.setScene(QGraphicsScene(self))
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        # A frame of Play changes most boxes' text and edges' pens. Qt's default repaints the exact
+        # union of those items, a region of a hundred rects that every antialiased edge is then
+        # clipped to: a quarter to a half more paint than one rect around them (measured).
+        self.setViewportUpdateMode(QGraphicsView.BoundingRectViewportUpdate)
         self.setDragMode(QGraphicsView.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
         for policy in (self.setHorizontalScrollBarPolicy, self.setVerticalScrollBarPolicy):

@@ -1,14 +1,14 @@
 """While Play's frames are paced, the graph re-texts only the boxes and edges in sight; the rest
 follows when the view moves, on an export, and on the next frame that is not paced. A frame
-paints the viewport once."""
+paints the viewport once, as one rectangle."""
 import pytest
-from PySide6.QtCore import QEvent, QObject
 
 import gui.graph_view
 from core.training import TrainerConfig, build_trainer
 from gui.graph_items import uncached
 from gui.graph_view import GraphView
 from gui.repaint import repaint_now
+from tests.gui.paints import Paints
 
 
 def texts(view):
@@ -18,17 +18,6 @@ def texts(view):
 def pens(view):
     return {key: (edge.path.pen().color().rgb(), edge.path.pen().widthF())
             for key, (_, edge) in view.edge_items.items()}
-
-
-class Paints(QObject):
-    def __init__(self, widget):
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event):
-        self.count += event.type() == QEvent.Paint
-        return False
 
 
 @pytest.fixture
@@ -104,3 +93,21 @@ def test_repaint_now_paints_the_viewport_once(qtbot, snapshots):
     assert paints.count == 1
     repaint_now(view)                                  # nothing changed: painted all the same
     assert paints.count == 2
+
+
+def test_a_frame_paints_one_rectangle_around_what_changed(qtbot, snapshots):
+    first, second = snapshots
+    view = small_view(qtbot, first)
+    repaint_now(view)
+    paints = Paints(view.viewport())
+    view.show_snapshot(second, highlight_next=False)   # most texts and pens change
+    repaint_now(view)
+    (region,) = paints.regions
+    assert region.rectCount() == 1   # not the exact union of the items, which costs more to paint
+    in_sight = view.mapToScene(view.viewport().rect()).boundingRect()
+    node = next(i for i, item in view.node_items.items() if in_sight.contains(item.scene_rect()))
+    view.select_node(node)            # one box changes: only around it is painted
+    repaint_now(view)
+    rect, whole = paints.regions[-1].boundingRect(), view.viewport().rect()
+    assert rect.intersects(view.mapFromScene(view.node_items[node].scene_rect()).boundingRect())
+    assert rect.width() * rect.height() < whole.width() * whole.height() / 2

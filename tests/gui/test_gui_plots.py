@@ -2,9 +2,12 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QGraphicsView
 
 from core.training import TrainerConfig, build_trainer
 from gui.plots import BoundaryPlot, GradNormPlot, LossPlot, WeightsPlot, boundary_plot
+from gui.repaint import repaint_now
+from tests.gui.paints import Paints
 
 
 @pytest.fixture
@@ -25,6 +28,24 @@ def test_loss_curves_have_as_many_points_as_the_history(shown, trainer):
     x, y = plot.curves["val_loss"].getOriginalDataset()
     assert list(x) == history["val_iteration"] == [1, 10, 20]
     assert np.allclose(y, history["val_loss"])
+
+
+def test_a_redraw_paints_each_plot_as_one_rectangle(shown, qtbot, trainer):
+    plot = shown(LossPlot())
+    paints = [Paints(view.viewport()) for view in plot.findChildren(QGraphicsView)]
+    trainer.run(30)
+    plot.show_snapshot(trainer.snapshot())
+    qtbot.waitUntil(lambda: all(p.count for p in paints))   # painted: repaint_now paints at once from now on
+    repaint_now(plot)
+    for p in paints:
+        p.regions.clear()
+    for _ in range(12):   # the curves change across the plots, and now and then an axis moves
+        trainer.run(37)
+        plot.show_snapshot(trainer.snapshot())
+        repaint_now(plot)
+    assert [len(p.regions) for p in paints] == [12, 12]   # loss and accuracy, once per redraw
+    # each around the curves and axes that changed, rather than their exact union (slower to paint)
+    assert all(region.rectCount() == 1 for p in paints for region in p.regions)
 
 
 def test_loss_axis_toggles_between_linear_and_log(shown, trainer):
