@@ -9,6 +9,7 @@ keeps the active node and its neighbours in sight.
 Clicking a node selects it (``sig_node_selected``).
 """
 import math
+import time
 from functools import partial
 
 import numpy as np
@@ -20,6 +21,7 @@ from core.runtime import limit_blas
 from core.training import Phase
 from core.training.graph_groups import collapse, lecture_names, linear_groups
 
+from . import graph_marks as marks
 from .graph_camera import LEGIBLE_PT, ZOOM_STEP, Camera
 from .graph_items import DEFAULT_THEME, NODE_ID, EdgeItem, GradientLooks, NodeItem
 from .graph_layout import Spacing, layout
@@ -28,8 +30,10 @@ from .graph_theme import theme_from
 from .redraw import paced_frame
 
 MIN_EDGE_WIDTH, MAX_EDGE_WIDTH = 1.2, 7.0
-PENDING_STAGES = {Phase.FORWARD: ("input", "parameter", "model"), Phase.LOSS: ("loss",),
-                  Phase.UPDATE: ("parameter",)}
+# Play's frames re-text the boxes in sight at most every CAPTION_S, ten times a second (as tqdm's
+# progress bars): numbers that change 26 times a second cannot be read, and working them out and
+# laying them out is most of a frame's cost. The edges' colours and widths follow every frame.
+CAPTION_S = 0.1
 
 
 class GraphView(QGraphicsView):
@@ -65,7 +69,9 @@ class GraphView(QGraphicsView):
         self.shown_as = {}     # id of a node inside a collapsed layer → the layer's node id
         self.expand_all, self.expanded = False, set()   # layers (by output id) opened one by one
         self._last = None      # the arguments of the last show_snapshot, to redraw on a change
-        self.deferred = []     # (scene rect, show) left out of sight by Play's frames (show_deferred)
+        self.deferred = []     # (scene rect, show) left out of sight by Play's frames (show_deferred);
+        # rect None: a box in sight whose captions were not due (shown by the next frame that has them)
+        self.captioned_at = -math.inf   # when a frame of Play last re-texted the boxes in sight
         self.camera = Camera(self)
         self.gradient_symbol = "∂L"   # what the nodes write before their gradient (the lab's own)
         self.legend_text = trainer_legend   # (theme, gradient symbol) → the legend's HTML
@@ -163,8 +169,8 @@ class GraphView(QGraphicsView):
 
     def _update(self, snapshot, graph, highlight_next, active):
         by_id, looks = {n.id: n for n in graph}, GradientLooks()   # looks: the frame's colours, norms
-        pending = self._pending(snapshot, by_id) if highlight_next else frozenset()
-        culprit = self.shown_as.get(_culprit(snapshot), _culprit(snapshot))
+        pending = marks.pending(snapshot, by_id) if highlight_next else frozenset()
+        culprit = self.shown_as.get(marks.culprit(snapshot), marks.culprit(snapshot))
         done = {self.shown_as.get(i, i) for i in snapshot.done_nodes}
         updated = snapshot.completed is Phase.UPDATE and snapshot.last_update
         fan_out = {n.id: 0 for n in graph}
@@ -173,6 +179,7 @@ class GraphView(QGraphicsView):
                 if i is not None:
                     fan_out[i] += 1
         shown = self._shown_rect() if paced_frame() else None   # Play: what is in sight, first
+        captions = shown is None or self._captions_due()
         deferred = []
         for node in graph:
             item = self.node_items[node.id]
@@ -186,12 +193,23 @@ class GraphView(QGraphicsView):
                 selected=node.id == self.selected, alarm=node.id == culprit, step=step,
                 summed=fan_out[node.id] if node.id == active else 0, symbol=self.gradient_symbol)
             rect = item.scene_rect()
-            if shown is None or node.id == active or shown.intersects(rect):
+            if shown is None or node.id == active:
+                show()
+            elif not shown.intersects(rect):
+                deferred.append((rect, show))
+            elif captions:
                 show()
             else:
-                deferred.append((rect, show))
+                deferred.append((None, show))
         self._update_edges(by_id, active, looks, shown, deferred)
         self.deferred = deferred
+
+    def _captions_due(self):
+        now = time.perf_counter()
+        if now - self.captioned_at < CAPTION_S:
+            return False
+        self.captioned_at = now
+        return True
 
     def _shown_rect(self):
         """The part of the scene in sight, and a margin."""
@@ -200,12 +218,13 @@ class GraphView(QGraphicsView):
     def show_deferred(self, everything=False):
         """Show what Play's frames left out of sight and is in sight now (or ``everything``): such
         a frame re-texts only the boxes and edges in sight (at 128×3 most of the graph is not),
-        and the rest follows when the view moves (``paintEvent``) or play stops (a full redraw)."""
+        and the rest follows when the view moves (``paintEvent``) or play stops (a full redraw).
+        Boxes in sight whose captions were not due wait for the next frame (or ``everything``)."""
         shown = None if everything else self._shown_rect()
         left = []
         with np.errstate(all="ignore"), limit_blas(1):
             for rect, show in self.deferred:
-                if shown is None or shown.intersects(rect):
+                if shown is None or (rect is not None and shown.intersects(rect)):
                     show()
                 else:
                     left.append((rect, show))
@@ -219,6 +238,7 @@ class GraphView(QGraphicsView):
     def _build(self, graph, names):
         self.scene().clear()
         self.node_items, self.edge_items, self.deferred = {}, {}, []
+        self.captioned_at = -math.inf   # new boxes are blank: the next frame captions them
         s = self.spacing
         positions, routes = layout(graph, s)
         for node in graph:
@@ -247,16 +267,6 @@ class GraphView(QGraphicsView):
         self.marked = frozenset()
         if self.camera.auto_fit:
             self.fit()
-
-    @staticmethod
-    def _pending(snapshot, by_id):
-        if snapshot.diverged is not None:
-            return frozenset()
-        if snapshot.phase is Phase.BACKWARD:
-            return frozenset(i for i, n in by_id.items()
-                             if n.stage != "input" and n.upstream is None)
-        stages = PENDING_STAGES[snapshot.phase]
-        return frozenset(i for i, n in by_id.items() if n.stage in stages)
 
     def _update_edges(self, by_id, active, looks, shown, deferred):
         grads = {}
@@ -371,16 +381,6 @@ class GraphView(QGraphicsView):
         super().showEvent(event)
         if self.camera.auto_fit:
             self.fit()
-
-
-def _culprit(snapshot):
-    """The node where a diverged run first went NaN/Inf (a parameter, if the update broke it)."""
-    diverged = snapshot.diverged
-    if diverged is None:
-        return None
-    if diverged.get("node_id") is not None:
-        return diverged["node_id"]
-    return next((n.id for n in snapshot.graph if n.name == diverged.get("node")), None)
 
 
 def _show_node(item, node, **state):

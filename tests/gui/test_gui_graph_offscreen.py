@@ -1,6 +1,7 @@
 """While Play's frames are paced, the graph re-texts only the boxes and edges in sight; the rest
-follows when the view moves, on an export, and on the next frame that is not paced. A frame
-paints the viewport once, as one rectangle."""
+follows when the view moves, on an export, and on the next frame that is not paced. The boxes in
+sight are re-texted at most every CAPTION_S, the edges every frame. A frame paints the viewport
+once, as one rectangle."""
 import pytest
 
 import gui.graph_view
@@ -71,11 +72,53 @@ def test_a_paced_frame_re_texts_what_is_in_sight_and_the_rest_when_it_comes_into
     assert view.deferred == []
 
 
-def test_a_frame_that_is_not_paced_shows_everything(qtbot, snapshots, monkeypatch):
+@pytest.fixture
+def paced(qtbot, snapshots, monkeypatch):
+    """Play's frames paced, and (a view showing the first snapshot, the first, the second, and the
+    texts and pens of the second shown in full)."""
     first, second = snapshots
     now_texts, now_pens = reference(qtbot, second)
     view = small_view(qtbot, first)
     monkeypatch.setattr(gui.graph_view, "paced_frame", lambda: True)
+    return view, first, second, now_texts, now_pens
+
+
+def in_sight(view, rect):
+    return view.mapToScene(view.viewport().rect()).boundingRect().intersects(rect)
+
+
+def test_between_captions_a_paced_frame_moves_the_edges_and_keeps_the_numbers(paced, monkeypatch):
+    view, first, second, now_texts, now_pens = paced
+    view.show_snapshot(first, highlight_next=False)   # the first frame of Play: captioned
+    before, before_pens = texts(view), pens(view)
+    monkeypatch.setattr(gui.graph_view, "CAPTION_S", 3600)   # the next frame comes before captions are due
+    view.show_snapshot(second, highlight_next=False)
+    assert texts(view) == before
+    edges = [key for key, (_, edge) in view.edge_items.items() if in_sight(view, edge.bounds)]
+    moved = [key for key in edges if before_pens[key] != now_pens[key]]
+    assert moved and all(pens(view)[key] == now_pens[key] for key in edges)   # in sight: this frame's
+    view.viewport().repaint()                          # painting the frame re-texts nothing
+    assert texts(view) == before
+
+    monkeypatch.setattr(gui.graph_view, "CAPTION_S", 0)   # due: the boxes in sight read the new numbers
+    view.show_snapshot(second, highlight_next=False)
+    boxes = [i for i, item in view.node_items.items() if in_sight(view, item.scene_rect())]
+    assert any(before[i] != now_texts[i] for i in boxes)
+    assert all(texts(view)[i] == now_texts[i] for i in boxes)
+
+
+def test_an_export_between_captions_shows_the_frames_numbers(paced, monkeypatch):
+    view, first, second, now_texts, now_pens = paced
+    view.show_snapshot(first, highlight_next=False)
+    monkeypatch.setattr(gui.graph_view, "CAPTION_S", 3600)
+    view.show_snapshot(second, highlight_next=False)
+    assert texts(view) != now_texts
+    with uncached(view.scene()):
+        assert texts(view) == now_texts and pens(view) == now_pens
+
+
+def test_a_frame_that_is_not_paced_shows_everything(paced, monkeypatch):
+    view, _, second, now_texts, now_pens = paced
     view.show_snapshot(second, highlight_next=False)
     assert view.deferred
     monkeypatch.setattr(gui.graph_view, "paced_frame", lambda: False)
