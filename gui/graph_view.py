@@ -170,7 +170,8 @@ class GraphView(QGraphicsView):
     def _update(self, snapshot, graph, highlight_next, active):
         by_id, looks = {n.id: n for n in graph}, GradientLooks()   # looks: the frame's colours, norms
         pending = marks.pending(snapshot, by_id) if highlight_next else frozenset()
-        culprit = self.shown_as.get(marks.culprit(snapshot), marks.culprit(snapshot))
+        culprit = marks.culprit(snapshot)
+        culprit = self.shown_as.get(culprit, culprit)
         done = {self.shown_as.get(i, i) for i in snapshot.done_nodes}
         updated = snapshot.completed is Phase.UPDATE and snapshot.last_update
         fan_out = {n.id: 0 for n in graph}
@@ -205,6 +206,7 @@ class GraphView(QGraphicsView):
         self.deferred = deferred
 
     def _captions_due(self):
+        """Whether this frame of Play re-texts the boxes in sight (then it counts as the last that did)."""
         now = time.perf_counter()
         if now - self.captioned_at < CAPTION_S:
             return False
