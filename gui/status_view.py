@@ -2,6 +2,7 @@
 status bar. Their colours come from the window's theme (``gui.theme``), by object name."""
 import time
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel
 
 from core.training.health import health_warnings
@@ -32,7 +33,7 @@ class StatusView:
         self._shown_at = 0.0
         self.labels = {}
         for key in STATUS_KEYS:
-            label = QLabel()
+            label = SteadyLabel()
             label.setObjectName(f"status_{key}")
             label.setContentsMargins(6, 0, 6, 0)
             status_bar.addPermanentWidget(label)
@@ -65,7 +66,8 @@ class StatusView:
         labels["loss"].setText("Loss —" if loss is None else f"Loss {loss:.4g}")
         labels["accuracy"].setText("Accuracy —" if accuracy is None else f"Accuracy {accuracy:.1%}")
         labels["rate"].setText(f"{rate:.0f} it/s" if playing else "")
-
+        for label in labels.values():
+            label.hold_size(grow_only=playing)
 
     def _show_health(self, snapshot, alive):
         """The health banner; between a batch's update and the next forward pass the ReLU values
@@ -79,6 +81,40 @@ class StatusView:
         text = "<br>".join(f"Warning: {m}" for m in self._health_key or ())
         self.health.setText(text)
         self.health.setVisible(bool(text))
+
+
+class SteadyLabel(QLabel):
+    """A status label of fixed size, so that a new text does not lay out the window again.
+
+    Qt asks the window for a new layout whenever a label's text changes, unless the label's size
+    is fixed, and QMainWindow then re-lays out its docks with animations: four times a second
+    while playing, as the iteration, loss and rate change. ``hold_size`` fixes the size to the
+    text's; while playing it only grows (a wider number lays out once, a narrower one not at all).
+    A change of font (the text scale) fits the text again."""
+
+    def __init__(self):
+        super().__init__()
+        # the text's size as a label of free size has it (a fixed label's own hint is its size);
+        # never shown, so its hints invalidate no layout
+        self._free = QLabel()
+
+    def hold_size(self, grow_only=False):
+        """Fix the size to the text's, or with ``grow_only`` to at least the present size."""
+        free = self._free
+        free.setFont(self.font())
+        free.setContentsMargins(self.contentsMargins())
+        free.setText(self.text())
+        hint = free.sizeHint()
+        width, height = hint.width(), hint.height()
+        if grow_only:
+            width, height = max(width, self.minimumWidth()), max(height, self.minimumHeight())
+        if (width, height) != (self.maximumWidth(), self.maximumHeight()):
+            self.setFixedSize(width, height)
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.StyleChange):
+            self.hold_size()
 
 
 def _last(history, key):
