@@ -27,13 +27,9 @@ from .graph_items import DEFAULT_THEME, NODE_ID, EdgeItem, GradientLooks, NodeIt
 from .graph_layout import Spacing, layout
 from .graph_legend import trainer_legend
 from .graph_theme import theme_from
-from .redraw import paced_frame
+from .redraw import NUMBERS_S, paced_frame
 
 MIN_EDGE_WIDTH, MAX_EDGE_WIDTH = 1.2, 7.0
-# Play's frames re-text the boxes in sight at most every CAPTION_S, ten times a second (as tqdm's
-# progress bars): numbers that change 26 times a second cannot be read, and working them out and
-# laying them out is most of a frame's cost. The edges' colours and widths follow every frame.
-CAPTION_S = 0.1
 
 
 class GraphView(QGraphicsView):
@@ -206,9 +202,10 @@ class GraphView(QGraphicsView):
         self.deferred = deferred
 
     def _captions_due(self):
-        """Whether this frame of Play re-texts the boxes in sight (then it counts as the last that did)."""
+        """Whether this frame of Play re-texts the boxes in sight (then it counts as the last that
+        did): at most every ``NUMBERS_S``."""
         now = time.perf_counter()
-        if now - self.captioned_at < CAPTION_S:
+        if now - self.captioned_at < NUMBERS_S:
             return False
         self.captioned_at = now
         return True

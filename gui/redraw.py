@@ -29,6 +29,11 @@ PANEL_HZ = 2.5         # a panel at most every 0.4 s while playing: a plot costs
 PANEL_WAIT_S = 1.5     # a panel waits at most this long for the budget while playing
 CREDIT_CAP_S = 0.03    # panel drawing time saved up while there was nothing to draw
 MAX_DEBT_S = 0.1       # panel drawing time owed at most (one drawn after waiting is partly forgiven)
+# While playing, the numbers a person reads (the graph's captions, the status bar) are re-texted
+# at most every NUMBERS_S, four times a second, while the edges follow every frame: numbers that
+# change 26 times a second cannot be read, and working out and laying out a frame's captions costs
+# as much as the rest of the frame.
+NUMBERS_S = 0.25
 
 _paced = False   # a frame of Play is being drawn now (paced_frame)
 

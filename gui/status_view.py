@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QLabel
 from core.training.health import health_warnings
 
 from .hints import hint_for
+from .redraw import NUMBERS_S
 
 STATUS_KEYS = ("iteration", "phase", "loss", "accuracy", "rate")
-PLAYING_S = 0.25   # while playing, the status is redrawn at most this often (not every graph frame)
 
 
 class StatusView:
@@ -43,7 +43,7 @@ class StatusView:
         """Banner, hint and labels for ``snapshot``; ``rate`` is iterations per second while playing,
         ``groups`` the layers the graph draws as one node (the hint names them so)."""
         now = time.perf_counter()
-        if playing and now - self._shown_at < PLAYING_S:   # its labels' layout and paint cost a frame's third
+        if playing and now - self._shown_at < NUMBERS_S:   # (its labels cost a frame's third)
             return
         self._shown_at = now
         diverged = snapshot.diverged

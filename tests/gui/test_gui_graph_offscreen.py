@@ -1,6 +1,6 @@
 """While Play's frames are paced, the graph re-texts only the boxes and edges in sight; the rest
 follows when the view moves, on an export, and on the next frame that is not paced. The boxes in
-sight are re-texted at most every CAPTION_S, the edges every frame. A frame paints the viewport
+sight are re-texted at most every NUMBERS_S, the edges every frame. A frame paints the viewport
 once, as one rectangle."""
 import pytest
 
@@ -91,7 +91,7 @@ def test_between_captions_a_paced_frame_moves_the_edges_and_keeps_the_numbers(pa
     view, first, second, now_texts, now_pens = paced
     view.show_snapshot(first, highlight_next=False)   # the first frame of Play: captioned
     before, before_pens = texts(view), pens(view)
-    monkeypatch.setattr(gui.graph_view, "CAPTION_S", 3600)   # the next frame comes before captions are due
+    monkeypatch.setattr(gui.graph_view, "NUMBERS_S", 3600)   # the next frame comes before captions are due
     view.show_snapshot(second, highlight_next=False)
     assert texts(view) == before
     edges = [key for key, (_, edge) in view.edge_items.items() if in_sight(view, edge.bounds)]
@@ -100,7 +100,7 @@ def test_between_captions_a_paced_frame_moves_the_edges_and_keeps_the_numbers(pa
     view.viewport().repaint()                          # painting the frame re-texts nothing
     assert texts(view) == before
 
-    monkeypatch.setattr(gui.graph_view, "CAPTION_S", 0)   # due: the boxes in sight read the new numbers
+    monkeypatch.setattr(gui.graph_view, "NUMBERS_S", 0)   # due: the boxes in sight read the new numbers
     view.show_snapshot(second, highlight_next=False)
     boxes = [i for i, item in view.node_items.items() if in_sight(view, item.scene_rect())]
     assert any(before[i] != now_texts[i] for i in boxes)
@@ -110,7 +110,7 @@ def test_between_captions_a_paced_frame_moves_the_edges_and_keeps_the_numbers(pa
 def test_an_export_between_captions_shows_the_frames_numbers(paced, monkeypatch):
     view, first, second, now_texts, now_pens = paced
     view.show_snapshot(first, highlight_next=False)
-    monkeypatch.setattr(gui.graph_view, "CAPTION_S", 3600)
+    monkeypatch.setattr(gui.graph_view, "NUMBERS_S", 3600)
     view.show_snapshot(second, highlight_next=False)
     assert texts(view) != now_texts
     with uncached(view.scene()):
