@@ -95,8 +95,9 @@ class SteadyLabel(QLabel):
     def __init__(self):
         super().__init__()
         # the text's size as a label of free size has it (a fixed label's own hint is its size);
-        # never shown, so its hints invalidate no layout
-        self._free = QLabel()
+        # hidden, so its hints invalidate no layout
+        self._free = QLabel(self)
+        self._free.hide()
 
     def hold_size(self, grow_only=False):
         """Fix the size to the text's, or with ``grow_only`` to at least the present size."""
