@@ -46,7 +46,7 @@ def fast_iteration(trainer):
     trainer.graph_current = False
     X, y, checkpoint = trainer._next_batch()
     trainer.optimizer.zero_grad()
-    key = (X.shape, trainer.reg, trainer.expand_loss)
+    key = (X.shape, trainer.reg, trainer.margin, trainer.expand_loss)
     graph, (scores, data_loss, reg_loss, loss) = trainer._fast.step(key, trainer._forward, X, y, trainer._flat)
     metrics = batch_metrics(scores, y, data_loss, reg_loss, loss)
     if not math.isfinite(metrics["loss"]):  # show the graph that diverged; a session restarts it
@@ -70,8 +70,9 @@ class FastPath:
     shown) fast: builds it the ordinary way once per structure, then replays it; the numbers are
     bit-identical either way.
 
-    The structure key is the batch shape, λ and whether the loss is expanded (a trainer's model
-    keeps its parameter Tensors); one Replay per key, as an epoch's last minibatch may be smaller.
+    The structure key is the batch shape, λ, the hinge margin (a replay keeps the scalars it was
+    recorded with) and whether the loss is expanded (a trainer's model keeps its parameter
+    Tensors); one Replay per key, as an epoch's last minibatch may be smaller.
     """
 
     def __init__(self):

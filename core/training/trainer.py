@@ -34,8 +34,7 @@ class Trainer(Rewind):
         self.eval_interval = settings.eval_interval(eval_interval)
         settings.check_fit(model, dataset)
         self.model, self.dataset, self.loss, self.seed = model, dataset, loss, seed
-        self.margin = settings.margin(margin)
-        self.reg = reg
+        self.margin, self.reg = margin, reg
         self.optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
         self.sampler = BatchSampler(dataset.n_train, batch_size, seed)
         self._expand_loss = bool(expand_loss)
@@ -67,6 +66,15 @@ class Trainer(Rewind):
     @reg.setter
     def reg(self, value):
         self._reg = settings.regularisation(value)
+
+    @property
+    def margin(self):
+        """The hinge loss's margin Δ (finite, ≥ 0); applies from the next forward."""
+        return self._margin
+
+    @margin.setter
+    def margin(self, value):
+        self._margin = settings.margin(value)
 
     @property
     def lr(self):

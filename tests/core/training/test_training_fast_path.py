@@ -8,11 +8,11 @@ from core.training import Trainer
 from core.training.activations import set_activations_expanded
 
 
-def tanh_trainer():
+def tanh_trainer(loss="softmax"):
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((60, 2)), rng.integers(0, 3, size=60)
-    return Trainer(MLP(2, [8, 8], 3, activation="tanh", seed=0), Dataset(X, y, name="t"), reg=1e-3,
-                   batch_size=20, seed=0)
+    return Trainer(MLP(2, [8, 8], 3, activation="tanh", seed=0), Dataset(X, y, name="t"), loss=loss,
+                   reg=1e-3, batch_size=20, seed=0)
 
 
 @pytest.mark.parametrize("expanded_first", [False, True])
@@ -28,6 +28,23 @@ def test_expanding_an_activation_between_runs_trains_as_the_recorded_steps_do(ex
     for (name, p), (_, q) in zip(fast.model.named_parameters(), stepped.model.named_parameters()):
         assert np.array_equal(p.data, q.data), name
     assert fast.history["train_loss"] == stepped.history["train_loss"]
+
+
+@pytest.mark.parametrize("expand_loss", [False, True])
+def test_a_new_hinge_margin_trains_as_the_recorded_steps_do(expand_loss):
+    fast, stepped = tanh_trainer(loss="hinge"), tanh_trainer(loss="hinge")
+    for t in (fast, stepped):
+        t.expand_loss = expand_loss
+        t.run(4, record_last=False)   # the replay is recorded with Δ = 1
+        t.margin = 3.0
+    fast.run(6, record_last=False)
+    for _ in range(6):
+        stepped.step()
+    assert fast.history["train_loss"] == stepped.history["train_loss"]
+    for (name, p), (_, q) in zip(fast.model.named_parameters(), stepped.model.named_parameters()):
+        assert np.array_equal(p.data, q.data), name
+    with pytest.raises(ValueError, match="margin"):
+        fast.margin = -1
 
 
 def test_a_replayed_step_leaves_the_gradients_in_the_trainers_gradient_buffer():
