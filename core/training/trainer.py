@@ -33,7 +33,7 @@ class Trainer(Rewind):
         self._loss_entry = choose(LOSSES, loss, "loss")
         self.eval_interval = settings.eval_interval(eval_interval)
         settings.check_fit(model, dataset)
-        self.model, self.dataset, self.loss, self.seed = model, dataset, loss, seed
+        self.model, self.dataset, self._loss, self._seed = model, dataset, loss, seed
         self.margin, self.reg = margin, reg
         self.optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
         self.sampler = BatchSampler(dataset.n_train, batch_size, seed)
@@ -57,6 +57,16 @@ class Trainer(Rewind):
     def record(self):
         """The IterationRecord of the current iteration (read it; the trainer writes it)."""
         return self._it
+
+    @property
+    def loss(self):
+        """The data loss's name; fixed when the trainer is made (a session saves it)."""
+        return self._loss
+
+    @property
+    def seed(self):
+        """The seed of the batch order; fixed when the trainer is made (a session saves it)."""
+        return self._seed
 
     @property
     def reg(self):

@@ -185,6 +185,14 @@ def test_learning_rate_and_regularisation_apply_live():
         trainer.reg = float("nan")
 
 
+def test_the_loss_and_the_seed_are_fixed_when_the_trainer_is_made():
+    trainer = spiral_trainer(loss="hinge")
+    for name, value in (("loss", "softmax"), ("seed", 7)):   # a session would save a value never used
+        with pytest.raises(AttributeError):
+            setattr(trainer, name, value)
+    assert (trainer.loss, trainer.seed) == ("hinge", 0)
+
+
 def test_expanded_loss_has_more_nodes_and_the_same_value():
     fused, expanded = spiral_trainer(loss="hinge"), spiral_trainer(loss="hinge")
     expanded.expand_loss = True
