@@ -11,12 +11,15 @@ from .errors import ExpressionError
 MAX_LENGTH = 2000  # characters: a lecture formula is well under 200
 MAX_DEPTH = 40     # nested brackets, unary signs or powers; far below Python's recursion limit
 
-_TOKEN = re.compile(r"""
+# One alternative per token kind, tried in order at each position, and one character of anything
+# else last (the scanner of the ``re`` module's documentation); the flags inline: verbose, ASCII.
+_TOKEN = r"""(?xa)
     (?P<space>[ \t\r\n]+)
   | (?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>\*\*|[-+*/^@(),\[\]=;])
-""", re.VERBOSE | re.ASCII)
+  | (?P<other>[\s\S])
+"""
 
 _OPENING = {"(": ")", "[": "]"}
 
@@ -40,15 +43,13 @@ def tokenize(text, what="expression"):
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the {what} is too long: {len(text)} characters, at most {MAX_LENGTH} "
                               f"(refused at column {MAX_LENGTH + 1})", MAX_LENGTH + 1)
-    tokens, position = [], 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:
-            raise ExpressionError(f"unexpected character {text[position]!r} at column {position + 1}",
-                                  position + 1)
-        if match.lastgroup != "space":
-            tokens.append(Token(match.lastgroup, match.group(), position + 1))
-        position = match.end()
+    tokens = []
+    for match in re.finditer(_TOKEN, text):
+        kind, column = match.lastgroup, match.start() + 1
+        if kind == "other":
+            raise ExpressionError(f"unexpected character {match.group()!r} at column {column}", column)
+        if kind != "space":
+            tokens.append(Token(kind, match.group(), column))
     tokens.append(Token("end", "", len(text) + 1))
     _check_brackets(tokens, what)
     return tokens
